@@ -1,0 +1,1 @@
+"""Project reports pipeline: raw Czech, Slovak and English reports to validated records."""
