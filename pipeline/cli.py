@@ -1,0 +1,79 @@
+"""Command line: ``run`` (default) and ``audit``. Parses arguments and calls library functions.
+
+Exit codes: 0 every document produced a valid record (or the audit ran); 1 some documents failed
+(their errors are in errors.jsonl); 2 bad usage or unreadable input (missing folder, bad gold file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run_pipeline.py", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="process a folder of reports into the output folder")
+    run.add_argument("--input", type=Path, default=Path("raw"), help="folder of reports (default: raw)")
+    run.add_argument("--output", type=Path, default=Path("extracted"), help="output folder (default: extracted)")
+    run.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    audit = commands.add_parser("audit", help="score records against gold files")
+    audit.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
+    audit.add_argument("--records", type=Path, default=Path("extracted/records.jsonl"), help="records.jsonl to score")
+    audit.add_argument("--json", type=Path, default=None, help="also write the audit as JSON to this file")
+    audit.add_argument("--max-findings", type=int, default=None, help="list at most this many misses/false positives")
+    return parser
+
+
+def _progress(show: bool):  # type: ignore[no-untyped-def]
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr, disable=None)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import run
+
+    if not args.input.is_dir():
+        print(f"error: input folder not found: {args.input}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = run(args.input, args.output, progress=_progress(not args.no_progress))
+    print(summary.render())
+    print(f"outputs in {args.output}")
+    return EXIT_OK if summary.ok else EXIT_SOME_FAILED
+
+
+def command_audit(args: argparse.Namespace) -> int:
+    from pipeline.scoring import GoldError, RecordsError, load_gold, read_records, render_text, score
+
+    try:
+        gold = load_gold(args.gold)
+        records = read_records(args.records)
+    except (GoldError, RecordsError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    report = score(records, gold)
+    print(render_text(report, max_findings=args.max_findings))
+    if args.json is not None:
+        from pipeline.write import atomic_write_text
+
+        atomic_write_text(args.json, report.model_dump_json(indent=2) + "\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        args = _parser().parse_args(["run", *(argv or [])])
+    if args.command == "audit":
+        return command_audit(args)
+    return command_run(args)

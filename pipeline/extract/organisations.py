@@ -1,0 +1,617 @@
+"""Organisation names: mentions found by several rules, merged into one entity per organisation.
+
+Rules (each mention records which one found it):
+- ``org.head``: a head noun (Sdružení, Nadácia, Ministry ...) in any case, with the adjectives before it
+  and its complement after it ("Ministerstvem financí" -> "Ministerstvo financí");
+- ``org.legal_form``: a name followed by a legal form ("InBáze z.s.", "Poradna pro integraci, z. ú.");
+- ``org.cue``: a capitalised name after a generic noun ("organizace AGABY", "initiative Viet Up");
+- ``org.acronym``: an all-capital acronym ("SIMI", "MV ČR"), tied to its expansion when defined;
+- ``org.list``: an item of a list under an organisation label ("Realizace:", "Partners:").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.lexicon import LexiconError, load_data
+from pipeline.spans import make_evidence
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
+_WORD = re.compile(r"^[^\W_]+(?:[-'][^\W_]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return _WORD.match(self.text) is not None
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.is_word and self.text[0].isupper()
+
+    @property
+    def is_acronym(self) -> bool:
+        letters = [c for c in self.text if c.isalpha()]
+        return len(letters) >= 2 and all(c.isupper() for c in letters) and self.text[0].isalpha()
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    nominative: str
+    gender: str
+    language: str
+    is_nominative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """One place an organisation is named: the printed span and its canonical form."""
+
+    start: int
+    end: int
+    name: str
+    rule: str
+    acronym_of: str | None = None  # for "Full Name (ACR)": the full name the acronym stands for
+
+
+@dataclass(frozen=True, slots=True)
+class OrgLexicon:
+    slavic_heads: dict[str, Head]  # lower-cased form (one or more words) -> head
+    english_heads: dict[str, Head]
+    capitalised_only: frozenset[str]  # nominatives of heads that need a capital letter
+    kept_before_name: frozenset[str]
+    max_head_words: int
+    en_connectors: frozenset[str]
+    slavic_connectors: frozenset[str]
+    place_prepositions: frozenset[str]
+    cue_nouns: frozenset[str]
+    cue_fillers: tuple[tuple[str, ...], ...]
+    stop_words: frozenset[str]
+    verb_endings: tuple[str, ...]
+    not_acronyms: frozenset[str]
+    not_organisations: frozenset[str]
+    legal_form: re.Pattern[str]
+    adjective_endings: tuple[str, ...]
+    declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
+
+
+def _legal_form_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    # "z. s." matches "z.s.", "z. s.", "z.s" at the end of a name; built from the data file.
+    alternatives = []
+    for form in sorted(forms, key=len, reverse=True):
+        parts = [re.escape(part.rstrip(".")) for part in form.split()]
+        alternatives.append(r"\.\s?".join(parts) + r"\.?")
+    return re.compile(r",?\s?(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+@cache
+def lexicon() -> OrgLexicon:
+    raw = load_data("organisations")
+    try:
+        heads: dict[str, Head] = {}
+        english: dict[str, Head] = {}
+        for language in ("cs", "sk"):
+            for nominative, (gender, *forms) in raw[language]["heads"].items():
+                if gender not in ("m", "f", "n"):
+                    raise LexiconError(f"organisations.toml: [{language}.heads] {nominative}: bad gender {gender!r}")
+                heads[nominative.lower()] = Head(nominative, gender, language, True)
+                for form in forms:
+                    heads.setdefault(form.lower(), Head(nominative, gender, language, False))
+        for head in raw["en"]["heads"]:
+            english.setdefault(head.lower(), Head(head, "", "en", True))
+        shared = raw["shared"]
+        declension = {
+            (language, gender): tuple(sorted(table.items(), key=lambda item: -len(item[0])))
+            for language, genders in raw["declension"].items()
+            for gender, table in genders.items()
+        }
+        return OrgLexicon(
+            slavic_heads=heads,
+            english_heads=english,
+            capitalised_only=frozenset(shared["capitalised_only"]),
+            kept_before_name=frozenset(shared["kept_before_name"]),
+            max_head_words=max(len(form.split()) for form in [*heads, *english]),
+            en_connectors=frozenset(raw["en"]["connectors"]),
+            slavic_connectors=frozenset(shared["connectors"]),
+            place_prepositions=frozenset(shared["place_prepositions"]),
+            cue_nouns=frozenset(word.lower() for word in shared["cue_nouns"]),
+            cue_fillers=tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"]),
+            stop_words=frozenset(shared["stop_words"]),
+            verb_endings=tuple(shared["verb_endings"]),
+            not_acronyms=frozenset(shared["not_acronyms"]),
+            not_organisations=frozenset(fold(name) for name in shared["not_organisations"]),
+            legal_form=_legal_form_pattern(shared["legal_forms"]),
+            adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
+            declension=declension,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(f"organisations.toml: missing or malformed key {exc}") from exc
+
+
+def fold(name: str) -> str:
+    """Case- and diacritic-folded name with punctuation collapsed: the key entities are merged on."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"[^\W_]+", letters)
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+# --- name boundaries ---------------------------------------------------------------------------------
+
+
+def _head_at(tokens: Sequence[Token], i: int, lex: OrgLexicon, english_first: bool = False) -> tuple[Head, int] | None:
+    """The head starting at token ``i`` (longest multi-word form first) and its token count.
+
+    English heads must be capitalised; a form both languages use ("Centre" is also the Slovak
+    locative of "Centrum") is read in the document's language.
+    """
+    tables = (lex.english_heads, lex.slavic_heads) if english_first else (lex.slavic_heads, lex.english_heads)
+    for size in range(min(lex.max_head_words, len(tokens) - i), 0, -1):
+        words = tokens[i : i + size]
+        if not all(t.is_word for t in words):
+            continue
+        key = " ".join(t.text for t in words).lower()
+        for table in tables:
+            head = table.get(key)
+            if head is None:
+                continue
+            if head.language == "en" and not words[0].is_capitalised:
+                continue
+            if head.nominative in lex.capitalised_only and not words[0].is_capitalised:
+                # only "Mezinárodní organizace": a capitalised adjective inside a sentence opens a name
+                previous = tokens[i - 1] if i > 0 else None
+                before = tokens[i - 2] if i > 1 else None
+                if previous is None or not previous.is_capitalised or before is None or not before.is_word:
+                    continue
+            return head, size
+    return None
+
+
+def _is_adjective(token: Token, lex: OrgLexicon) -> bool:
+    return token.is_word and not token.is_acronym and token.text.lower().endswith(lex.adjective_endings)
+
+
+def _is_verb_like(token: Token, lex: OrgLexicon) -> bool:
+    return token.text.islower() and len(token.text) > 4 and token.text.endswith(lex.verb_endings)
+
+
+def _same_line(text: str, a: Token, b: Token) -> bool:
+    return "\n" not in text[a.end : b.start]
+
+
+def _extend_left(text: str, tokens: Sequence[Token], i: int, head: Head, lex: OrgLexicon) -> int:
+    """Index of the first token of the name whose head starts at ``i``."""
+    start = i
+    if head.language == "en":
+        while (
+            start > 0
+            and tokens[start - 1].is_capitalised
+            and not tokens[start - 1].is_acronym
+            and _same_line(text, tokens[start - 1], tokens[start])
+        ):
+            if start - 1 == 0 or tokens[start - 2].text in ".!?:•\"":
+                if tokens[start - 1].text.lower() in lex.en_connectors:
+                    break
+            start -= 1
+            if i - start >= 5:
+                break
+        return start
+    while start > 0 and i - start < 3:
+        previous = tokens[start - 1]
+        if not (_is_adjective(previous, lex) and _same_line(text, previous, tokens[start])):
+            break
+        if previous.text.lower() in lex.stop_words:
+            break
+        start -= 1
+    # lower-case adjectives only count when a capitalised word opens the name ("Jihomoravský kraj")
+    while start < i and not tokens[start].is_capitalised:
+        start += 1
+    return start
+
+
+def _english_right(text: str, tokens: Sequence[Token], j: int, lex: OrgLexicon) -> int:
+    """Index after the last token of an English name whose head ends before ``j``.
+
+    "and" joins words inside a complement ("Union of Towns and Municipalities") but not two names
+    ("Pontis Foundation and Donio", "the Ministry of the Interior and the Refugee ... Administration").
+    """
+    end = j
+    k = j
+    in_complement = False
+    while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
+        token = tokens[k]
+        lowered = token.text.lower()
+        if token.is_capitalised and lowered != "the":
+            k += 1
+            end = k
+            continue
+        if lowered in ("and", "&"):
+            if not in_complement or (k + 1 < len(tokens) and tokens[k + 1].text.lower() == "the"):
+                break
+            k += 1
+            continue
+        if lowered in lex.en_connectors:
+            in_complement = True
+            k += 1
+            continue
+        if token.text == "," and tokens[k - 1].is_capitalised and in_complement and _comma_enumeration(tokens, k + 1):
+            k += 1
+            continue
+        break
+    return end
+
+
+def _comma_enumeration(tokens: Sequence[Token], k: int) -> bool:
+    """True when tokens from ``k`` read "Cap ... and Cap" (an enumeration inside a name)."""
+    seen_and = False
+    while k < len(tokens):
+        token = tokens[k]
+        if token.text == "and":
+            seen_and = True
+        elif not token.is_capitalised:
+            return False
+        elif seen_and:
+            return True
+        k += 1
+    return False
+
+
+def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, lex: OrgLexicon) -> int:
+    """Index after the last token of a Czech/Slovak name whose head ends before ``j``.
+
+    The complement takes genitives and capitalised words ("Ministerstvo vnútra Slovenskej republiky");
+    "a" joins words only after a preposition ("Sdružení pro integraci a migraci", not "Ministerstvo
+    vnitra a žadatele"); a place ("v Banskej Bystrici") only after a capitalised name.
+    """
+    end = j
+    k = j
+    lower_words = 0
+    after_preposition = False
+    has_capital = any(t.is_capitalised for t in tokens[head_index + 1 : j])
+    while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
+        token = tokens[k]
+        lowered = token.text.lower()
+        if not token.is_word or token.text.isdigit():
+            break
+        if lowered in lex.place_prepositions:
+            run = _capitalised_run(text, tokens, k + 1)
+            if not has_capital or not 1 <= run <= 2:
+                break
+            k += 1 + run
+            end = k
+            break
+        if lowered in ("a", "i"):
+            if not after_preposition or (k + 1 < len(tokens) and _head_at(tokens, k + 1, lex) is not None):
+                break
+            k += 1
+            continue
+        if lowered in lex.slavic_connectors:
+            after_preposition = True
+            k += 1
+            continue
+        if lowered in lex.stop_words or _is_verb_like(token, lex):
+            break
+        if token.is_capitalised:
+            has_capital = True
+            k += 1
+            end = k
+            continue
+        lower_words += 1
+        if lower_words > 4:
+            break
+        k += 1
+        end = k
+    return end
+
+
+def _capitalised_run(text: str, tokens: Sequence[Token], k: int) -> int:
+    run = 0
+    while (
+        k + run < len(tokens)
+        and tokens[k + run].is_capitalised
+        and _same_line(text, tokens[k + run - 1], tokens[k + run])
+    ):
+        run += 1
+    return run
+
+
+def _attach_legal_form(text: str, end_char: int, lex: OrgLexicon) -> int:
+    match = lex.legal_form.match(text, end_char)
+    return match.end() if match else end_char
+
+
+# --- canonical names --------------------------------------------------------------------------------
+
+
+def _nominative(tokens: Sequence[Token], start: int, head_index: int, head_size: int, head: Head, lex: OrgLexicon) -> list[str]:
+    """Words of the name from ``start`` through the head, put back into the nominative."""
+    words = [t.text for t in tokens[start : head_index + head_size]]
+    if head.is_nominative or head.language == "en":
+        return words
+    printed_head = words[head_index - start :]
+    nominative_words = head.nominative.split()
+    if printed_head and printed_head[0][:1].islower():
+        nominative_words[0] = nominative_words[0].lower()
+    table = lex.declension.get((head.language, head.gender), ())
+    adjectives = [_decline_adjective(w, table) for w in words[: head_index - start]]
+    return adjectives + nominative_words
+
+
+def _decline_adjective(word: str, table: tuple[tuple[str, str], ...]) -> str:
+    for ending, nominative in table:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + nominative
+    return word
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,;:-–—\"'")
+    name = re.sub(r"^(?:[Tt]he)\s+", "", name)
+    return re.sub(r"'s$", "", name)
+
+
+# --- the rules --------------------------------------------------------------------------------------
+
+
+def _head_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon, english_first: bool) -> Iterable[OrgMention]:
+    i = 0
+    while i < len(tokens):
+        found = _head_at(tokens, i, lex, english_first)
+        if found is None or (found[0].language == "en" and _in_title_case_line(text, tokens[i])):
+            i += 1
+            continue
+        head, size = found
+        start = _extend_left(text, tokens, i, head, lex)
+        kept_lowercase = (
+            start == i and not tokens[i].is_capitalised and head.nominative in lex.kept_before_name
+            and _followed_by_name(tokens, i + size)
+        )
+        if not (start < i or tokens[i].is_capitalised or kept_lowercase):
+            i += size
+            continue
+        if head.language == "en":
+            end = _english_right(text, tokens, i + size, lex)
+        else:
+            end = _slavic_right(text, tokens, i + size, i, lex)
+        if end == i + size and start == i:
+            i += size
+            continue  # a bare "Ministry" or "Nadácia" names nothing
+        prefix = _nominative(tokens, start, i, size, head, lex)
+        rest = text[tokens[i + size - 1].end : tokens[end - 1].end] if end > i + size else ""
+        end_char = _attach_legal_form(text, tokens[end - 1].end, lex)
+        legal = text[tokens[end - 1].end : end_char]
+        name = _clean_name(" ".join(prefix) + rest + legal)
+        yield OrgMention(tokens[start].start, end_char, name, "org.head")
+        i = max(end, i + size)
+
+
+def _in_title_case_line(text: str, token: Token) -> bool:
+    """True inside a headline Written Like This, where capitals do not mark names."""
+    line_start = text.rfind("\n", 0, token.start) + 1
+    line_end = text.find("\n", token.end)
+    words = [w for w in re.findall(r"[^\W\d_]+", text[line_start : line_end if line_end >= 0 else len(text)]) if len(w) > 3]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _followed_by_name(tokens: Sequence[Token], k: int) -> bool:
+    return k < len(tokens) and tokens[k].is_capitalised
+
+
+def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index, token in enumerate(tokens):
+        if index == 0 or not tokens[index - 1].is_word:
+            continue
+        if not (token.text in (",", ".") or token.is_word):
+            continue
+        previous = tokens[index - 1]
+        match = lex.legal_form.match(text, previous.end)
+        if match is None or match.start() != previous.end:
+            continue
+        start = index - 1
+        while start > 0 and index - start < 6:
+            candidate = tokens[start - 1]
+            lowered = candidate.text.lower()
+            if not candidate.is_word or lowered in lex.stop_words or lowered in lex.en_connectors - {"and", "&"}:
+                break
+            if not _same_line(text, candidate, tokens[start]):
+                break
+            start -= 1
+        while start < index - 1 and not tokens[start].is_capitalised:
+            start += 1
+        if not tokens[start].is_capitalised:
+            continue
+        name = _clean_name(text[tokens[start].start : match.end()])
+        yield OrgMention(tokens[start].start, match.end(), name, "org.legal_form")
+
+
+def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index, token in enumerate(tokens):
+        if token.text.lower() not in lex.cue_nouns:
+            continue
+        k = _skip_filler(tokens, index + 1, lex)
+        if k >= len(tokens) or not (tokens[k].is_capitalised or tokens[k].is_acronym):
+            continue
+        if _head_at(tokens, k, lex) is not None:
+            continue  # the head rule reads it better
+        end = k + 1
+        while end < len(tokens) and end - k < 6 and _same_line(text, tokens[end - 1], tokens[end]):
+            nxt = tokens[end]
+            if nxt.is_capitalised or nxt.is_acronym or (nxt.text == ":" and end + 1 < len(tokens) and tokens[end + 1].is_capitalised):
+                end += 1
+            elif nxt.text.lower() in ("and", "&") and end + 1 < len(tokens) and tokens[end + 1].is_capitalised and tokens[end + 1].text not in ("The",):
+                end += 1
+            else:
+                break
+        end_char = _attach_legal_form(text, tokens[end - 1].end, lex)
+        yield OrgMention(tokens[k].start, end_char, _clean_name(text[tokens[k].start : end_char]), "org.cue")
+
+
+def _skip_filler(tokens: Sequence[Token], k: int, lex: OrgLexicon) -> int:
+    for filler in lex.cue_fillers:
+        words = [t.text.lower() for t in tokens[k : k + len(filler)]]
+        if tuple(words) == filler:
+            return _skip_filler(tokens, k + len(filler), lex)
+    if k < len(tokens) and tokens[k].text == ",":
+        return k + 1
+    return k
+
+
+def _acronym_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index, token in enumerate(tokens):
+        if not token.is_acronym or token.text in lex.not_acronyms or any(c.isdigit() for c in token.text):
+            continue
+        if index + 1 < len(tokens) and tokens[index + 1].text == ":":
+            continue  # a label in capitals ("VÝZVA:")
+        if len(token.text) > 8 and "-" not in token.text:
+            continue
+        end = token.end
+        # "MV ČR", "MPSVR SR": a ministry acronym carries its country
+        if index + 1 < len(tokens) and tokens[index + 1].text in ("ČR", "SR") and tokens[index + 1].start == end + 1:
+            end = tokens[index + 1].end
+        yield OrgMention(token.start, end, text[token.start : end], "org.acronym")
+
+
+def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str, str]:
+    """Acronym -> full name, from "Full Name (ACR)" and "ACR (Full Name)" in the text."""
+    links: dict[str, str] = {}
+    by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
+    acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
+    for match in re.finditer(r"\s?\(([^()\n]{2,120})\)", text):
+        inner_start = match.start(1)
+        full = by_end.get(match.start())
+        acronym = acronyms.get(inner_start)
+        if full is not None and acronym is not None and acronym.end == match.end(1):
+            links[acronym.name] = full.name
+            continue
+        before = acronyms.get(_word_start(text, match.start()))
+        inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
+        if before is not None and inner is not None:
+            links[before.name] = inner.name
+    return links
+
+
+def _word_start(text: str, end: int) -> int:
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-"):
+        start -= 1
+    return start
+
+
+def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
+    """Every organisation mention in ``text``, overlaps resolved (longest, then earliest), in text order.
+
+    ``language`` only decides how a head form shared by two languages is read.
+    """
+    lex = lexicon()
+    tokens = tokenize(text)
+    candidates = [
+        *_head_mentions(text, tokens, lex, english_first=language == "en"),
+        *_legal_form_mentions(text, tokens, lex),
+        *_cue_mentions(text, tokens, lex),
+        *_acronym_mentions(text, tokens, lex),
+    ]
+    candidates = [m for m in candidates if _is_organisation_name(m.name, lex)]
+    chosen = _resolve_overlaps(candidates)
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
+    folded = fold(name)
+    if not folded or any(folded == other or folded.startswith(other + " ") for other in lex.not_organisations):
+        return False
+    return any(c.isalpha() for c in name) and len(folded) >= 2
+
+
+def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
+    # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
+    rank = {"org.list": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
+    taken: list[OrgMention] = []
+    for mention in ordered:
+        if any(mention.start < other.end and other.start < mention.end for other in taken):
+            continue
+        taken.append(mention)
+    return taken
+
+
+# --- entities ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OrgEntity:
+    """Mentions of one organisation."""
+
+    mentions: list[OrgMention] = field(default_factory=list)
+    acronyms: set[str] = field(default_factory=set)
+
+    @property
+    def first(self) -> OrgMention:
+        return min(self.mentions, key=lambda m: m.start)
+
+    def names(self) -> list[str]:
+        return sorted({m.name for m in self.mentions})
+
+    def canonical_name(self) -> str:
+        """The most frequent full (non-acronym) name; ties go to the earliest mention."""
+        full = [m for m in self.mentions if m.rule != "org.acronym"] or self.mentions
+        counts: dict[str, int] = {}
+        for mention in full:
+            counts[mention.name] = counts.get(mention.name, 0) + 1
+        first_seen = {m.name: m.start for m in sorted(full, key=lambda m: -m.start)}
+        return max(counts, key=lambda name: (counts[name], -first_seen[name], len(name)))
+
+
+def _same_organisation(a: str, b: str) -> bool:
+    fa, fb = _strip_legal(fold(a)), _strip_legal(fold(b))
+    if fa == fb:
+        return True
+    short, long = sorted((fa, fb), key=len)
+    if len(short.split()) >= 2 and (long.startswith(short + " ") or long.endswith(" " + short)):
+        return True
+    return len(short) >= 6 and difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
+
+
+_LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
+
+
+def _strip_legal(folded: str) -> str:
+    return _LEGAL_TAIL.sub("", folded)
+
+
+def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]:
+    """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes."""
+    links = _acronym_definitions(text, mentions)
+    entities: list[OrgEntity] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        target = None
+        for entity in entities:
+            if any(_same_organisation(mention.name, other.name) for other in entity.mentions):
+                target = entity
+                break
+            if mention.rule == "org.acronym" and links.get(mention.name) in {m.name for m in entity.mentions}:
+                target = entity
+                break
+            if mention.rule != "org.acronym" and any(links.get(m.name) == mention.name for m in entity.mentions):
+                target = entity
+                break
+        if target is None:
+            target = OrgEntity()
+            entities.append(target)
+        target.mentions.append(mention)
+    return entities

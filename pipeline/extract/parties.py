@@ -1,0 +1,247 @@
+"""Roles of organisations: the promoter that ran the project and its partners.
+
+Evidence, strongest first: a project-card label ("Project promoter:", "Žiadateľ:", "Realizace:"), a cue
+phrase in running text ("in cooperation with", "v spolupráci s", "partner organisation"), a list of
+bullets introduced as partners; without any of these the promoter is the organisation named first
+(headline included) that is not a partner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.organisations import OrgEntity, OrgMention, fold
+from pipeline.lexicon import LexiconError, load_data
+from pipeline.models import Segment
+
+_LIST_SPLIT = re.compile(r",\s+(?![a-zA-Z]{1,2}\.\s?[a-zA-Z]{1,2}\.)|;\s*|\s+(?:and|a)\s+(?=\S)")
+_ITEM_TRIM = re.compile(r"^[\s•\-–]+|[\s,.;]+(?:a|and)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartiesData:
+    promoter_labels: frozenset[str]
+    partner_labels: frozenset[str]
+    implementer_labels: frozenset[str]
+    organisation_labels: frozenset[str]
+    partner_cue: re.Pattern[str]
+    partner_list_words: frozenset[str]
+    max_cue_gap: int
+    join_gap: re.Pattern[str]
+
+
+@cache
+def parties_data() -> PartiesData:
+    raw = load_data("parties")
+    try:
+        labels, cues = raw["labels"], raw["cues"]
+        cue_phrases = sorted(cues["partners"], key=len, reverse=True)
+        join_words = sorted(cues["join_words"], key=len, reverse=True)
+        join = "|".join(re.escape(w) for w in join_words)
+        return PartiesData(
+            promoter_labels=frozenset(labels["promoter"]),
+            partner_labels=frozenset(labels["partners"]),
+            implementer_labels=frozenset(labels["implementers"]),
+            organisation_labels=frozenset(labels["organisations"]),
+            partner_cue=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cue_phrases) + r")(?!\w)", re.IGNORECASE),
+            partner_list_words=frozenset(cues["partner_list_words"]),
+            max_cue_gap=int(cues["max_cue_gap"]),
+            # the gap between two partners named together: a join word and a few describing words
+            join_gap=re.compile(
+                rf"^\s*(?:,\s*)?(?:{join})\s+(?:the\s+)?[^\n.;:!?()]{{0,{int(cues['max_join_gap'])}}}$", re.IGNORECASE
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(f"parties.toml: missing or malformed key {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """Result of role assignment: mentions standing for the promoter and for each partner."""
+
+    promoter: OrgMention | None
+    partners: tuple[OrgMention, ...]
+    extra_mentions: tuple[OrgMention, ...]  # list items that no name rule had found
+
+
+def _label_kind(label: str | None, data: PartiesData) -> str | None:
+    if label is None:
+        return None
+    key = label.lower().strip()
+    for kind, labels in (
+        ("promoter", data.promoter_labels),
+        ("partners", data.partner_labels),
+        ("implementers", data.implementer_labels),
+        ("organisations", data.organisation_labels),
+    ):
+        if key in labels:
+            return kind
+    return None
+
+
+def _value_span(segment: Segment) -> tuple[int, int]:
+    start = segment.value_start if segment.value_start is not None else segment.start
+    return start, segment.end
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items of a comma/semicolon/"and" separated list of names."""
+    items: list[tuple[int, int]] = []
+    cursor = start
+    value = text[start:end]
+    for match in _LIST_SPLIT.finditer(value):
+        items.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    items.append((cursor, end))
+    return [_trim_item(text, a, b) for a, b in items if b > a]
+
+
+def _trim_item(text: str, start: int, end: int) -> tuple[int, int]:
+    item = text[start:end]
+    lead = len(item) - len(item.lstrip(" •-–\t"))
+    trimmed = item.rstrip()
+    while trimmed and trimmed[-1] in ",.;":
+        if trimmed.endswith((" z.s.", " o.s.", " z. s.", " o.p.s.", " z. ú.", " o. p. s.", " n.o.", " o.z.", "s.r.o.")):
+            break
+        trimmed = trimmed[:-1].rstrip()
+    for tail in (" a", " and"):
+        if trimmed.endswith(tail):
+            trimmed = trimmed[: -len(tail)].rstrip()
+    return start + lead, start + len(trimmed)
+
+
+def _mentions_in(mentions: Sequence[OrgMention], start: int, end: int) -> list[OrgMention]:
+    return [m for m in mentions if m.start >= start and m.end <= end]
+
+
+def _item_mention(text: str, mentions: Sequence[OrgMention], start: int, end: int) -> OrgMention | None:
+    """The organisation an item of a list names: a found mention in it, or the item itself."""
+    inside = _mentions_in(mentions, start, end)
+    if inside:
+        return inside[0]
+    item = text[start:end]
+    words = item.split()
+    if not item or not item[0].isupper() or len(words) > 8 or len(item) < 2:
+        return None
+    return OrgMention(start, end, item, "org.list")
+
+
+def _labelled(text: str, segments: Sequence[Segment], mentions: Sequence[OrgMention], data: PartiesData):
+    """(kind, mentions) for every key-value line and bullet whose label names organisations."""
+    for segment in segments:
+        if segment.kind not in ("key_value", "bullet"):
+            continue
+        kind = _label_kind(segment.label, data)
+        if kind is None:
+            continue
+        start, end = _value_span(segment)
+        items = [_item_mention(text, mentions, a, b) for a, b in _list_items(text, start, end)]
+        yield kind, [m for m in items if m is not None]
+
+
+def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesData) -> list[Segment]:
+    """Bullets right after a paragraph ending with ":" that announces partners."""
+    bullets: list[Segment] = []
+    announcing = False
+    for segment in segments:
+        if segment.kind == "sentence":
+            continue
+        if segment.kind == "bullet":
+            if announcing:
+                bullets.append(segment)
+            continue
+        block = text[segment.start : segment.end]
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", block)}
+        announcing = block.rstrip().endswith(":") and bool(words & data.partner_list_words)
+    return bullets
+
+
+def _cue_partners(text: str, mentions: Sequence[OrgMention], data: PartiesData) -> list[OrgMention]:
+    ordered = sorted(mentions, key=lambda m: m.start)
+    found: list[OrgMention] = []
+    for cue in data.partner_cue.finditer(text):
+        following = [m for m in ordered if cue.end() <= m.start <= cue.end() + data.max_cue_gap]
+        following = [m for m in following if not re.search(r"[.;!?\n]", text[cue.end() : m.start])]
+        if not following:
+            continue
+        current = following[0]
+        found.append(current)
+        for nxt in (m for m in ordered if m.start > current.end):
+            if not data.join_gap.match(text[current.end : nxt.start]):
+                break
+            found.append(nxt)
+            current = nxt
+    return found
+
+
+def assign_roles(
+    text: str, segments: Sequence[Segment], mentions: Sequence[OrgMention], entities: Sequence[OrgEntity]
+) -> Parties:
+    """The promoter and partners among ``mentions`` (plus list items no name rule had found)."""
+    data = parties_data()
+    promoter: OrgMention | None = None
+    partners: list[OrgMention] = []
+    extra: list[OrgMention] = []
+    for kind, items in _labelled(text, segments, mentions, data):
+        extra.extend(m for m in items if m.rule == "org.list")
+        if kind == "promoter" and items and promoter is None:
+            promoter = items[0]
+        elif kind == "implementers" and items:
+            if promoter is None:
+                promoter = items[0]
+            partners.extend(items[1:])
+        elif kind == "partners":
+            partners.extend(items)
+    for bullet in _partner_list_bullets(text, segments, data):
+        item = _item_mention(text, mentions, *_trim_item(text, bullet.start, bullet.end))
+        if item is not None:
+            partners.append(item)
+            if item.rule == "org.list":
+                extra.append(item)
+    partners.extend(_cue_partners(text, mentions, data))
+    partner_keys = {fold(m.name) for m in partners}
+    if promoter is None:
+        promoter = _first_named(mentions, entities, partner_keys)
+    partners = _unique(m for m in partners if promoter is None or not _same_entity(m, promoter, entities))
+    return Parties(promoter, tuple(partners), tuple(_unique(extra)))
+
+
+def _entity_of(mention: OrgMention, entities: Sequence[OrgEntity]) -> OrgEntity | None:
+    for entity in entities:
+        if any(m.start == mention.start and m.end == mention.end for m in entity.mentions):
+            return entity
+    return None
+
+
+def _same_entity(a: OrgMention, b: OrgMention, entities: Sequence[OrgEntity]) -> bool:
+    if fold(a.name) == fold(b.name):
+        return True
+    entity = _entity_of(a, entities)
+    return entity is not None and entity is _entity_of(b, entities)
+
+
+def _first_named(mentions: Sequence[OrgMention], entities: Sequence[OrgEntity], partner_keys: set[str]) -> OrgMention | None:
+    partner_entities = [e for e in entities if any(fold(m.name) in partner_keys for m in e.mentions)]
+    for mention in sorted(mentions, key=lambda m: m.start):
+        entity = _entity_of(mention, entities)
+        if entity is not None and entity in partner_entities:
+            continue
+        if fold(mention.name) in partner_keys:
+            continue
+        return mention
+    return None
+
+
+def _unique(mentions) -> list[OrgMention]:  # type: ignore[no-untyped-def]
+    seen: set[str] = set()
+    result: list[OrgMention] = []
+    for mention in mentions:
+        key = fold(mention.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(mention)
+    return result
