@@ -3,9 +3,27 @@
 >>> from pipeline import extract_text, run, load_tables
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from pipeline.models import PIPELINE_VERSION as __version__
-from pipeline.process import extract_text
-from pipeline.runner import RunSummary, run
-from pipeline.tables import load_tables
 
 __all__ = ["RunSummary", "__version__", "extract_text", "load_tables", "run"]
+
+# Loaded on first use, so importing one stage does not load spaCy and every extractor.
+_LAZY = {
+    "extract_text": ("pipeline.process", "extract_text"),
+    "run": ("pipeline.runner", "run"),
+    "RunSummary": ("pipeline.runner", "RunSummary"),
+    "load_tables": ("pipeline.tables", "load_tables"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    import importlib
+
+    module_name, attribute = _LAZY[name]
+    return getattr(importlib.import_module(module_name), attribute)

@@ -117,11 +117,12 @@ def detect(text: str) -> LanguageGuess | None:
         return None
     slavic = scores["cs"] + scores["sk"] + scores["slavic"]
     english = scores["en"]
-    if (slavic + english) / word_count < data.min_function_word_share:
+    winner_share = max(slavic, english) / word_count
+    if winner_share < data.min_function_word_share:
+        # too few function words of cs/sk/en: another language (or a list of names)
         if word_count < 10:
             return None
-        code = _langdetect_code(text)
-        return LanguageGuess(code, 0.5, "langdetect")
+        return LanguageGuess(_langdetect_code(text), 0.5, "langdetect")
     if english > slavic:
         return LanguageGuess("en", english / (english + slavic), "function_words")
     cs, sk = scores["cs"], scores["sk"]

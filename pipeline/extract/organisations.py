@@ -78,6 +78,7 @@ class OrgLexicon:
     cue_fillers: tuple[tuple[str, ...], ...]
     stop_words: frozenset[str]
     verb_endings: tuple[str, ...]
+    verbal_noun_endings: tuple[str, ...]
     not_acronyms: frozenset[str]
     not_organisations: frozenset[str]
     legal_form: re.Pattern[str]
@@ -128,6 +129,7 @@ def lexicon() -> OrgLexicon:
             cue_fillers=tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"]),
             stop_words=frozenset(shared["stop_words"]),
             verb_endings=tuple(shared["verb_endings"]),
+            verbal_noun_endings=tuple(shared["verbal_noun_endings"]),
             not_acronyms=frozenset(shared["not_acronyms"]),
             not_organisations=frozenset(fold(name) for name in shared["not_organisations"]),
             legal_form=_legal_form_pattern(shared["legal_forms"]),
@@ -216,7 +218,7 @@ def _extend_left(text: str, tokens: Sequence[Token], i: int, head: Head, lex: Or
         previous = tokens[start - 1]
         if not (_is_adjective(previous, lex) and _same_line(text, previous, tokens[start])):
             break
-        if previous.text.lower() in lex.stop_words:
+        if previous.text.lower() in lex.stop_words or previous.text.lower().endswith(lex.verbal_noun_endings):
             break
         start -= 1
     # lower-case adjectives only count when a capitalised word opens the name ("Jihomoravský kraj")
@@ -402,10 +404,13 @@ def _head_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon, english_
 
 
 def _in_title_case_line(text: str, token: Token) -> bool:
-    """True inside a headline Written Like This, where capitals do not mark names."""
+    """True inside a headline Written Like This (no final full stop), where capitals do not mark names."""
     line_start = text.rfind("\n", 0, token.start) + 1
     line_end = text.find("\n", token.end)
-    words = [w for w in re.findall(r"[^\W\d_]+", text[line_start : line_end if line_end >= 0 else len(text)]) if len(w) > 3]
+    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
+    if line.endswith((".", "!", "?", ":")):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
@@ -468,7 +473,7 @@ def _skip_filler(tokens: Sequence[Token], k: int, lex: OrgLexicon) -> int:
         if tuple(words) == filler:
             return _skip_filler(tokens, k + len(filler), lex)
     if k < len(tokens) and tokens[k].text == ",":
-        return k + 1
+        return _skip_filler(tokens, k + 1, lex)
     return k
 
 

@@ -17,7 +17,10 @@ from pipeline.extract.organisations import OrgEntity, OrgMention, fold
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
-_LIST_SPLIT = re.compile(r",\s+(?![a-zA-Z]{1,2}\.\s?[a-zA-Z]{1,2}\.)|;\s*|\s+(?:and|a)\s+(?=\S)")
+# Items of a list of names: split at commas (not before a legal form: ", z. ú.") and semicolons; an
+# item no name rule read is split again at "and"/"a".
+_LIST_SPLIT = re.compile(r",\s+(?![a-zA-Z]{1,2}\.\s?[a-zA-Z]{1,2}\.)|;\s*")
+_AND_SPLIT = re.compile(r"\s+(?:and|a)\s+(?=\S)")
 _ITEM_TRIM = re.compile(r"^[\s•\-–]+|[\s,.;]+(?:a|and)?$")
 
 
@@ -87,12 +90,12 @@ def _value_span(segment: Segment) -> tuple[int, int]:
     return start, segment.end
 
 
-def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the items of a comma/semicolon/"and" separated list of names."""
+def _list_items(text: str, start: int, end: int, separator: re.Pattern[str] = _LIST_SPLIT) -> list[tuple[int, int]]:
+    """Spans of the items of a separated list of names."""
     items: list[tuple[int, int]] = []
     cursor = start
     value = text[start:end]
-    for match in _LIST_SPLIT.finditer(value):
+    for match in separator.finditer(value):
         items.append((cursor, start + match.start()))
         cursor = start + match.end()
     items.append((cursor, end))
@@ -129,6 +132,21 @@ def _item_mention(text: str, mentions: Sequence[OrgMention], start: int, end: in
     return OrgMention(start, end, item, "org.list")
 
 
+def _value_mentions(text: str, mentions: Sequence[OrgMention], start: int, end: int) -> list[OrgMention]:
+    """Organisations named in a label's value: found names first, the rest of each list item as a name."""
+    found: list[OrgMention] = []
+    for item_start, item_end in _list_items(text, start, end):
+        overlapping = [m for m in mentions if m.start < item_end and m.end > item_start]
+        if overlapping:
+            found.extend(m for m in overlapping if m not in found)
+            continue
+        for a, b in _list_items(text, item_start, item_end, _AND_SPLIT):
+            item = _item_mention(text, mentions, a, b)
+            if item is not None:
+                found.append(item)
+    return found
+
+
 def _labelled(text: str, segments: Sequence[Segment], mentions: Sequence[OrgMention], data: PartiesData):
     """(kind, mentions) for every key-value line and bullet whose label names organisations."""
     for segment in segments:
@@ -137,25 +155,28 @@ def _labelled(text: str, segments: Sequence[Segment], mentions: Sequence[OrgMent
         kind = _label_kind(segment.label, data)
         if kind is None:
             continue
-        start, end = _value_span(segment)
-        items = [_item_mention(text, mentions, a, b) for a, b in _list_items(text, start, end)]
-        yield kind, [m for m in items if m is not None]
+        yield kind, _value_mentions(text, mentions, *_value_span(segment))
+
+
+def _announces_partners(block: str, data: PartiesData) -> bool:
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", block)}
+    return bool(words & data.partner_list_words)
 
 
 def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesData) -> list[Segment]:
-    """Bullets right after a paragraph ending with ":" that announces partners."""
+    """Bullets right after a line ending with ":" that announces partners ("... tři partneři:")."""
     bullets: list[Segment] = []
     announcing = False
     for segment in segments:
         if segment.kind == "sentence":
             continue
         if segment.kind == "bullet":
-            if announcing:
+            labelled = segment.label is not None and _announces_partners(segment.label, data)
+            if announcing or labelled:
                 bullets.append(segment)
             continue
         block = text[segment.start : segment.end]
-        words = {w.lower() for w in re.findall(r"[^\W\d_]+", block)}
-        announcing = block.rstrip().endswith(":") and bool(words & data.partner_list_words)
+        announcing = block.rstrip().endswith(":") and _announces_partners(block, data)
     return bullets
 
 

@@ -1,0 +1,50 @@
+import pytest
+
+from pipeline.language import detect, detect_document, detect_segment, language_data
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # cs
+        ("Projekt se zaměřuje na integraci cizinců, kteří žijí v České republice již několik let.", "cs"),
+        ("V rámci projektu ve spolupráci s partnerskými organizacemi ICP poskytovalo tyto služby.", "cs"),
+        ("Integrační centrum Praha o. p. s. je organizace, která pomáhá cizincům při řešení problémů.", "cs"),
+        # sk
+        ("Projekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku už niekoľko rokov.", "sk"),
+        ("Ďakujeme Visegrad fondu za podporu nášho projektu dlhodobej pomoci ľuďom v núdzi.", "sk"),
+        ("Cieľom projektu je posilniť kompetencie samospráv v oblasti integrácie migrantov.", "sk"),
+        # en
+        ("The project aims to encourage municipalities and build their capacities in the field of inclusion.", "en"),
+        ("Projekt realizujeme: the aim of the project was to increase the knowledge of the staff.", "en"),
+        # other languages keep their own code
+        ("Dies ist ein deutscher Text über die Integration von Migranten in Bayern und in der Stadt.", "de"),
+    ],
+)
+def test_detect_document(text: str, expected: str) -> None:
+    assert detect_document(text) == expected
+
+
+def test_czech_text_with_slovak_looking_names_stays_czech() -> None:
+    text = "Realizace: Integrační centrum Praha o.p.s., Poradna pro integraci z.s. a další organizace, které jsou členy platformy."
+    assert detect_document(text) == "cs"
+
+
+@pytest.mark.parametrize("text", ["", "Bilaterálny fond", "CZ03-0097", "€ 36,331"])
+def test_short_text_is_undecided(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_short_segment_takes_document_language() -> None:
+    assert detect_segment("Bilaterálny fond", "en") == "en"
+
+
+def test_detection_is_deterministic() -> None:
+    text = "Ein kurzer deutscher Satz über Migration und Integration in der Region."
+    assert {detect_document(text) for _ in range(5)} == {detect_document(text)}
+
+
+def test_language_data_has_disjoint_czech_and_slovak_words() -> None:
+    data = language_data()
+    by_code = {p.code: p for p in data.profiles}
+    assert not by_code["cs"].words & by_code["sk"].words

@@ -1,0 +1,62 @@
+import pytest
+
+from pipeline.split import sentence_spans, split
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # cs: legal forms, abbreviations and numeric dates do not end sentences
+        ("Akce organizace SIMI z. s. proběhla 21. 9. 2021 v Praze. Další věta.", ["Akce organizace SIMI z. s. proběhla 21. 9. 2021 v Praze.", "Další věta."]),
+        ("Tzv. fórum č. 5 se konalo. Bylo úspěšné.", ["Tzv. fórum č. 5 se konalo.", "Bylo úspěšné."]),
+        ("Projekt trval 1. 4. 2012–31. 3. 2013. Skončil.", ["Projekt trval 1. 4. 2012–31. 3. 2013.", "Skončil."]),
+        ("Seminář byl 27. února 2019 v Praze. Přišlo 40 lidí.", ["Seminář byl 27. února 2019 v Praze.", "Přišlo 40 lidí."]),
+        ("Integrační centrum Praha o. p. s. pomáhá. Ano.", ["Integrační centrum Praha o. p. s. pomáhá.", "Ano."]),
+        # sk
+        ("Združenie o. z. a nadácia n. o. vyhlásili výzvu. Termín je 30. jún 2016.", ["Združenie o. z. a nadácia n. o. vyhlásili výzvu.", "Termín je 30. jún 2016."]),
+        ("Stretnutie bude 7. júna 2016 o 10:30 hod. na ministerstve. Príďte.", ["Stretnutie bude 7. júna 2016 o 10:30 hod. na ministerstve.", "Príďte."]),
+        # en
+        ("The seminar took place e.g. in Prague. It was good.", ["The seminar took place e.g. in Prague.", "It was good."]),
+        ('He said "Yes." Then he left.', ['He said "Yes."', "Then he left."]),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_key_value_lines_inline_and_below_label() -> None:
+    text = "Title line\n\nOrganization name: CVEK\nAmount: 8 442 €\nProject promoter:\nAssociation for Integration and Migration\n"
+    kv = [s for s in split(text, "en") if s.kind == "key_value"]
+    assert [(s.label, text[s.value_start : s.end]) for s in kv] == [
+        ("Organization name", "CVEK"),
+        ("Amount", "8 442 €"),
+        ("Project promoter", "Association for Integration and Migration"),
+    ]
+
+
+def test_title_and_bullets_under_label() -> None:
+    text = "Výstupy z fóra\n\nPříjemci podpory:\n\n• Jihomoravský kraj.\n• Poradna pro integraci, z. ú.\n"
+    segments = split(text, "cs")
+    assert segments[0].kind == "title" and text[segments[0].start : segments[0].end] == "Výstupy z fóra"
+    bullets = [s for s in segments if s.kind == "bullet"]
+    assert [(s.label, text[s.start : s.end]) for s in bullets] == [
+        ("Příjemci podpory", "Jihomoravský kraj."),
+        ("Příjemci podpory", "Poradna pro integraci, z. ú."),
+    ]
+
+
+def test_wrapped_line_continues_paragraph() -> None:
+    text = "Title\n\nCieľom projektu je posilniť kompetencie a zapojenia\nrôznych skupín do života komunít.\n"
+    paragraphs = [s for s in split(text, "sk") if s.kind == "paragraph"]
+    assert len(paragraphs) == 1
+    assert text[paragraphs[0].start : paragraphs[0].end].endswith("komunít.")
+
+
+def test_segments_have_language() -> None:
+    text = "Title\n\nThe project aims to encourage municipalities and build their capacities in Slovakia.\n\nProjekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku."
+    paragraphs = [s for s in split(text, "en") if s.kind == "paragraph"]
+    assert [p.language for p in paragraphs] == ["en", "sk"]
