@@ -447,7 +447,7 @@ def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) ->
 
 def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
     for index, token in enumerate(tokens):
-        if token.text.lower() not in lex.cue_nouns:
+        if token.text.lower() not in lex.cue_nouns or _in_title_case_line(text, token):
             continue
         k = _skip_filler(tokens, index + 1, lex)
         if k >= len(tokens) or not (tokens[k].is_capitalised or tokens[k].is_acronym):
@@ -545,7 +545,7 @@ def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
 
 def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
     # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
-    rank = {"org.list": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    rank = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
     ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
     taken: list[OrgMention] = []
     for mention in ordered:

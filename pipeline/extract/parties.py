@@ -34,13 +34,18 @@ class PartiesData:
     partner_list_words: frozenset[str]
     max_cue_gap: int
     join_gap: re.Pattern[str]
+    promoter_before: re.Pattern[str]
+    promoter_after: re.Pattern[str]
+    max_verb_distance: int
 
 
 @cache
 def parties_data() -> PartiesData:
     raw = load_data("parties")
     try:
-        labels, cues = raw["labels"], raw["cues"]
+        labels, cues, promoter_cues = raw["labels"], raw["cues"], raw["promoter_cues"]
+        before = sorted(promoter_cues["before"], key=len, reverse=True)
+        after = sorted(set(promoter_cues["after"]), key=len, reverse=True)
         cue_phrases = sorted(cues["partners"], key=len, reverse=True)
         join_words = sorted(cues["join_words"], key=len, reverse=True)
         join = "|".join(re.escape(w) for w in join_words)
@@ -56,6 +61,9 @@ def parties_data() -> PartiesData:
             join_gap=re.compile(
                 rf"^\s*(?:,\s*)?(?:{join})\s+(?:the\s+)?[^\n.;:!?()]{{0,{int(cues['max_join_gap'])}}}$", re.IGNORECASE
             ),
+            promoter_before=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in before) + r")\s+(?:the\s+)?$", re.IGNORECASE),
+            promoter_after=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in after) + r")", re.IGNORECASE),
+            max_verb_distance=int(promoter_cues["max_verb_distance"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"parties.toml: missing or malformed key {exc}") from exc
@@ -225,9 +233,92 @@ def assign_roles(
     partners.extend(_cue_partners(text, mentions, data))
     partner_keys = {fold(m.name) for m in partners}
     if promoter is None:
-        promoter = _first_named(mentions, entities, partner_keys)
+        promoter = _cue_promoter(text, mentions, partner_keys, data)
+        if promoter is not None:
+            co_leads = _co_leads(text, promoter, mentions)
+            partners.extend(co_leads)
+            extra.extend(m for m in co_leads if m.rule == "org.coordinated")
+    if promoter is None:
+        promoter = _leading_mention(text, segments, mentions, partner_keys)
     partners = _unique(m for m in partners if promoter is None or not _same_entity(m, promoter, entities))
     return Parties(promoter, tuple(partners), tuple(_unique(extra)))
+
+
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+_NEXT_IN_LIST = re.compile(r"\s*(?:,\s*|,?\s+(?:a|and|i)\s+)(?:the\s+)?")
+# "announced by the Pontis Foundation and Donio": a capitalised name joined to the promoter
+_JOINED_NAME = re.compile(r"\s+(?:and|a)\s+((?:[A-ZÁČĎÉĚÍĽĹŇÓÔŘŔŠŤÚŮÝŽ][\w-]+)(?:\s+[A-ZÁČĎÉĚÍĽĹŇÓÔŘŔŠŤÚŮÝŽ][\w-]+){0,3})(?![\w-])")
+
+
+def _co_leads(text: str, promoter: OrgMention, mentions: Sequence[OrgMention]) -> list[OrgMention]:
+    """Organisations named together with the promoter as the subject ("X, Y a Z vyhlasujú")."""
+    ordered = [m for m in sorted(mentions, key=lambda m: m.start) if m.start >= promoter.end]
+    found: list[OrgMention] = []
+    current = promoter
+    for nxt in ordered:
+        gap = _NEXT_IN_LIST.fullmatch(text, current.end, nxt.start)
+        if gap is None:
+            break
+        found.append(nxt)
+        current = nxt
+    if not found:
+        joined = _JOINED_NAME.match(text, promoter.end)
+        if joined is not None:
+            found.append(OrgMention(joined.start(1), joined.end(1), joined.group(1), "org.coordinated"))
+    return found
+
+
+def _cue_promoter(text: str, mentions: Sequence[OrgMention], partner_keys: set[str], data: PartiesData) -> OrgMention | None:
+    """The first organisation a promoter cue points at: "announced by X", "X ... vyhlásilo"."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for index, mention in enumerate(ordered):
+        if fold(mention.name) in partner_keys:
+            continue
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        if data.promoter_before.search(text[max(line_start, mention.start - 40) : mention.start]):
+            return mention
+        if _verb_follows(text, mention, ordered[index + 1 :], data):
+            return _first_coordinated(text, ordered[: index + 1], data)
+    return None
+
+
+def _verb_follows(text: str, mention: OrgMention, later: Sequence[OrgMention], data: PartiesData) -> bool:
+    clause_end = _CLAUSE_END.search(text, mention.end)
+    limit = clause_end.start() if clause_end else len(text)
+    if later and later[0].start < limit:
+        limit = later[0].start  # another organisation is the subject of what follows
+    words = re.finditer(r"[^\W\d_]+", text[mention.end : limit])
+    for count, word in enumerate(words):
+        if count >= data.max_verb_distance:
+            return False
+        if data.promoter_after.match(text, mention.end + word.start()):
+            return True
+    return False
+
+
+def _first_coordinated(text: str, upto: Sequence[OrgMention], data: PartiesData) -> OrgMention:
+    """For "X, Y a Z vyhlasujú" the verb's subject is the list; the first name leads it."""
+    current = upto[-1]
+    for previous in reversed(upto[:-1]):
+        gap = text[previous.end : current.start]
+        if not re.fullmatch(r"\s*(?:,|,?\s+(?:a|and|i)\s+)\s*(?:the\s+)?", gap):
+            break
+        current = previous
+    return current
+
+
+def _leading_mention(
+    text: str, segments: Sequence[Segment], mentions: Sequence[OrgMention], partner_keys: set[str]
+) -> OrgMention | None:
+    """Without labels or cues: the organisation named in the title, else in the first block of the body."""
+    blocks = [s for s in segments if s.kind != "sentence"]
+    lead = [b for b in blocks[:1] if b.kind == "title"]
+    body = [b for b in blocks if b.kind != "title"][:1]
+    for block in lead + body:
+        for mention in sorted(mentions, key=lambda m: m.start):
+            if block.start <= mention.start < block.end and fold(mention.name) not in partner_keys:
+                return mention
+    return None
 
 
 def _entity_of(mention: OrgMention, entities: Sequence[OrgEntity]) -> OrgEntity | None:
@@ -242,18 +333,6 @@ def _same_entity(a: OrgMention, b: OrgMention, entities: Sequence[OrgEntity]) ->
         return True
     entity = _entity_of(a, entities)
     return entity is not None and entity is _entity_of(b, entities)
-
-
-def _first_named(mentions: Sequence[OrgMention], entities: Sequence[OrgEntity], partner_keys: set[str]) -> OrgMention | None:
-    partner_entities = [e for e in entities if any(fold(m.name) in partner_keys for m in e.mentions)]
-    for mention in sorted(mentions, key=lambda m: m.start):
-        entity = _entity_of(mention, entities)
-        if entity is not None and entity in partner_entities:
-            continue
-        if fold(mention.name) in partner_keys:
-            continue
-        return mention
-    return None
 
 
 def _unique(mentions) -> list[OrgMention]:  # type: ignore[no-untyped-def]
