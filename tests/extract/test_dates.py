@@ -1,0 +1,389 @@
+"""Date extraction: tables of cases per language, roles, evidence spans and the data file."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.dates import LANGUAGES, extract_dates, fold, parse_lexicon
+from pipeline.lexicon import LexiconError, load_data
+
+# A title line first, so that a date alone on the next line is not read as the publication date
+# unless a test wants it.
+TITLE = "Report\n\n"
+
+
+def values(text: str, language: str = "cs") -> list[str]:
+    return [mention.value for mention in extract_dates(TITLE + text, language)]
+
+
+def roles(text: str, language: str = "cs") -> list[tuple[str, str]]:
+    return [(mention.value, mention.role) for mention in extract_dates(TITLE + text, language)]
+
+
+# --- values -----------------------------------------------------------------------------------------
+
+CS_CASES = [
+    ("Seminář se konal 27. února 2019 v Praze.", ["2019-02-27"]),
+    ("Seminář se konal 27. unora 2019 v Praze.", ["2019-02-27"]),
+    ("Uzávěrka je 3. Března 2020.", ["2020-03-03"]),
+    ("Projekt začal v únoru 2019.", ["2019-02"]),
+    ("Období: únor 2019", ["2019-02"]),
+    ("od října 2018 do května 2019", ["2018-10", "2019-05"]),
+    ("Výzva byla vyhlášena v červnu 2020.", ["2020-06"]),
+    ("Žádosti bylo možné podat do listopadu 2020.", ["2020-11"]),
+    ("v lednu 2021 a v prosinci 2021", ["2021-01", "2021-12"]),
+    ("Spolupráce trvá od září 2020.", ["2020-09"]),
+    ("Koncem července 2019 jsme otevřeli pobočku.", ["2019-07"]),
+    ("v cervenci 2019, v rijnu 2019, v zari 2019", ["2019-07", "2019-10", "2019-09"]),
+    ("s dubnem 2018 a se srpnem 2018", ["2018-04", "2018-08"]),
+    ("Akce proběhne 5. a 6. září 2021.", ["2021-09-05", "2021-09-06"]),
+    ("Kurz probíhá 15.–16. května 2019.", ["2019-05-15", "2019-05-16"]),
+    ("Festival se koná 30. září – 2. října 2021.", ["2021-09-30", "2021-10-02"]),
+    ("od září do prosince 2020", ["2020-09", "2020-12"]),
+    ("Projekt běží od prosince do února 2020.", ["2019-12", "2020-02"]),
+    ("17. listopadu 1989", ["1989-11-17"]),
+    ("Ve středu 4. 3. 2020 se uskutečnil kulatý stůl.", ["2020-03-04"]),
+    ("dne 21. IX. 2021", ["2021-09-21"]),
+    ("KVĚTEN 2022", ["2022-05"]),
+    # not dates
+    ("v roce 2019", []),
+    ("v programovém období 2014–2021", []),
+    ("Norské fondy 2014-2021", []),
+    ("na Praze 4, Praze 12 a Praze 13", []),
+    ("podle zákona č. 326/1999 Sb.", []),
+    ("vyhláška č. 12/2019 Sb.", []),
+    ("27. února", []),
+    ("30. února 2019", []),
+    ("celkem 15,3 milionů Kč, tj. 100 %", []),
+    ("Sídlo: Praha 4 a 5. září 2021 akce", ["2021-09-05"]),
+]
+
+SK_CASES = [
+    ("Stretnutie sa uskutoční 27. februára 2019.", ["2019-02-27"]),
+    ("Stretnutie sa uskutoční 27. februara 2019.", ["2019-02-27"]),
+    ("vo februári 2019", ["2019-02"]),
+    ("február 2019", ["2019-02"]),
+    ("od októbra 2018 do mája 2019", ["2018-10", "2019-05"]),
+    ("Obdobie realizácie: Február – Apríl 2016", ["2016-02", "2016-04"]),
+    ("Termín ukončenia výzvy: 30. jún 2016", ["2016-06-30"]),
+    ("sa uskutoční dňa 07. júna 2016 o 10:30 hod.", ["2016-06-07"]),
+    ("v januári 2020 a v marci 2020", ["2020-01", "2020-03"]),
+    ("s januárom 2020", ["2020-01"]),
+    ("v apríli 2017", ["2017-04"]),
+    ("od júla 2017 do augusta 2017", ["2017-07", "2017-08"]),
+    ("v júni 2018 a v auguste 2018", ["2018-06", "2018-08"]),
+    ("v septembri 2019", ["2019-09"]),
+    ("v októbri 2019", ["2019-10"]),
+    ("v novembri 2019 a decembri 2019", ["2019-11", "2019-12"]),
+    ("Výzva bola vyhlásená 17. marca 2022.", ["2022-03-17"]),
+    ("Začiatok realizácie aktivít: 1.1.2017", ["2017-01-01"]),
+    ("koniec: 21.12.2019", ["2019-12-21"]),
+    ("od 1. 3. do 30. 6. 2020", ["2020-03-01", "2020-06-30"]),
+    ("v dňoch 5. – 7. novembra 2019", ["2019-11-05", "2019-11-07"]),
+    ("JÚN 2021", ["2021-06"]),
+    ("na jeseň v septembri a októbri 2020", ["2020-09", "2020-10"]),
+    # not dates
+    ("podporený sumou 8.442,00 EUR", []),
+    ("Finančný mechanizmus EHP 2009-2014", []),
+    ("zákon č. 404/2011 Z. z. a č. 5/2019 Z. z.", []),
+    ("ref. číslo SK 2016 AMIF SC2.1", []),
+    ("v máji", []),
+    ("31. apríla 2019", []),
+    ("Pribinova 2, Bratislava", []),
+]
+
+EN_CASES = [
+    ("The seminar took place on 27 February 2019 in Prague.", ["2019-02-27"]),
+    ("It was signed on February 27, 2019.", ["2019-02-27"]),
+    ("on the 27th of February 2019", ["2019-02-27"]),
+    ("Report of Feb. 2019", ["2019-02"]),
+    ("Sept 2019 newsletter", ["2019-09"]),
+    ("In April 2019, a study trip took place.", ["2019-04"]),
+    ("The project ran from October 2018 to May 2019.", ["2018-10", "2019-05"]),
+    ("from October 2018 until May 2019", ["2018-10", "2019-05"]),
+    ("Meetings will take place on 18 September 2018 and 13 November 2018.", ["2018-09-18", "2018-11-13"]),
+    ("Period: February – April 2016", ["2016-02", "2016-04"]),
+    ("The course runs 1-3 March 2020.", ["2020-03-01", "2020-03-03"]),
+    ("The course runs March 1-3, 2020.", ["2020-03-01", "2020-03-03"]),
+    ("from March 30 to April 2, 2020", ["2020-03-30", "2020-04-02"]),
+    ("from 27 February to 3 March 2020", ["2020-02-27", "2020-03-03"]),
+    ("between 5 and 7 March 2020", ["2020-03-05", "2020-03-07"]),
+    ("on 18 and 19 September 2018", ["2018-09-18", "2018-09-19"]),
+    ("on the 1st and 2nd of May 2019", ["2019-05-01", "2019-05-02"]),
+    ("May and June 2021", ["2021-05", "2021-06"]),
+    ("December 2019 – January 2020", ["2019-12", "2020-01"]),
+    ("November – February 2016", ["2015-11", "2016-02"]),
+    ("Sept. 5, 2019", ["2019-09-05"]),
+    ("the 1st of May 2020", ["2020-05-01"]),
+    ("5th–7th March 2020", ["2020-03-05", "2020-03-07"]),
+    ("Published: Monday, 12th March, 2018", ["2018-03-12"]),
+    ("JANUARY 2020", ["2020-01"]),
+    # not dates
+    ("Nearly 10 million euros in 2023", []),
+    ("the first conception (2014-2017) and its update for 2018-2021", []),
+    ("volunteers work 24/7 in three shifts", []),
+    ("Act No. 4/2019 and Regulation (EU) 2016/679", []),
+    ("version 1.2.3 of the tool", []),
+    ("Room No. 349, Floor 3", []),
+    ("14 March", []),
+    ("call +420 224 224 379", []),
+]
+
+NUMERIC_CASES = [
+    ("27. 2. 2019", ["2019-02-27"]),
+    ("27.2.2019", ["2019-02-27"]),
+    ("22. 02. 2016", ["2016-02-22"]),
+    ("07. júna 2016", ["2016-06-07"]),
+    ("1.1.2017", ["2017-01-01"]),
+    ("2019-02-27", ["2019-02-27"]),
+    ("2019-02-27T10:00:00", ["2019-02-27"]),
+    ("27/02/2019", ["2019-02-27"]),
+    ("03/04/2019", ["2019-04-03"]),
+    ("02/27/2019", ["2019-02-27"]),
+    ("27-02-2019", ["2019-02-27"]),
+    ("10/2018", ["2018-10"]),
+    ("10/2018 – 05/2019", ["2018-10", "2019-05"]),
+    ("10/2018-05/2019", ["2018-10", "2019-05"]),
+    ("2/2019", ["2019-02"]),
+    ("21.–23. 9. 2021", ["2021-09-21", "2021-09-23"]),
+    ("21. 9.–23. 9. 2021", ["2021-09-21", "2021-09-23"]),
+    ("1. 4. 2012–31. 3. 2013", ["2012-04-01", "2013-03-31"]),
+    ("21.9.-23.9.2021", ["2021-09-21", "2021-09-23"]),
+    ("30. 12. – 2. 1. 2021", ["2020-12-30", "2021-01-02"]),
+    ("Aktualizováno 19. 7. 2021 13:15", ["2021-07-19"]),
+    ("29. 2. 2020", ["2020-02-29"]),
+    ("Obdobie: 09.2018 – 08.2020", ["2018-09", "2020-08"]),
+    ("2021/09/21", ["2021-09-21"]),
+    ("21.–23. IX. 2021", ["2021-09-21", "2021-09-23"]),
+    # not dates
+    ("2019", []),
+    ("2014-2021", []),
+    ("2014–2021", []),
+    ("(2014-2017)", []),
+    ("2018/2019", []),
+    ("24/7", []),
+    ("100 %", []),
+    ("8.442,00 EUR", []),
+    ("1.500.000 Kč", []),
+    ("1.2.3", []),
+    ("31. 2. 2019", []),
+    ("29. 2. 2019", []),
+    ("12. 13. 2019", []),
+    ("13/13/2019", []),
+    ("2019-13-01", []),
+    ("1. 1. 1850", []),
+    ("1. 1. 2150", []),
+    ("13/2019", []),
+    ("+421 905 123 456", []),
+    ("1/2", []),
+    ("v1.2.2019", []),
+    ("1.2019", []),
+    ("12.2020,50 EUR", []),
+    ("č. 05.2019", []),
+    ("tel.: 2/2092 0800", []),
+    ("Tel. 02/2010", []),
+    ("+421 2/2092 0800", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CS_CASES)
+def test_cs_values(text: str, expected: list[str]) -> None:
+    assert values(text, "cs") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SK_CASES)
+def test_sk_values(text: str, expected: list[str]) -> None:
+    assert values(text, "sk") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EN_CASES)
+def test_en_values(text: str, expected: list[str]) -> None:
+    assert values(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), NUMERIC_CASES)
+def test_numeric_values(text: str, expected: list[str]) -> None:
+    assert values(text, "cs") == expected
+
+
+def test_language_is_only_a_hint() -> None:
+    text = "Začiatok realizácie: 1. februára 2019. The seminar took place on 27 February 2019."
+    assert values(text, "en") == values(text, "sk") == ["2019-02-01", "2019-02-27"]
+
+
+def test_precision_follows_the_value() -> None:
+    mentions = extract_dates(TITLE + "27. 2. 2019, v březnu 2019", "cs")
+    assert [(m.value, m.precision) for m in mentions] == [("2019-02-27", "day"), ("2019-03", "month")]
+
+
+# --- every month form of the data file --------------------------------------------------------------
+
+
+def _month_forms() -> list[tuple[str, str, int]]:
+    raw = load_data("dates")
+    return [(lang, form, number) for lang in LANGUAGES for number, forms in enumerate(raw[lang]["months"], 1)
+            for form in forms]
+
+
+@pytest.mark.parametrize(("lang", "form", "number"), _month_forms())
+def test_every_month_form_with_day(lang: str, form: str, number: int) -> None:
+    assert values(f"Termín: 5. {form} 2019.", lang) == [f"2019-{number:02d}-05"]
+
+
+@pytest.mark.parametrize(("lang", "form", "number"), _month_forms())
+def test_every_month_form_without_diacritics_capitalised(lang: str, form: str, number: int) -> None:
+    assert values(f"Termín: v {fold(form).capitalize()} 2019.", lang) == [f"2019-{number:02d}"]
+
+
+# --- roles ------------------------------------------------------------------------------------------
+
+ROLE_CASES = [
+    # cs
+    ("cs", "Datum zahájení příjmu žádostí je 3. 7. 2015.", [("2015-07-03", "start")]),
+    ("cs", "Datum ukončení příjmu žádostí je 16. 8. 2015.", [("2015-08-16", "end")]),
+    ("cs", "Sdružení začalo projekt realizovat od září 2020.", [("2020-09", "start")]),
+    ("cs", "Žadatelé předložili do listopadu 2020 celkem 3 žádosti.", [("2020-11", "end")]),
+    ("cs", "Vydáno 5. 3. 2020", [("2020-03-05", "publication")]),
+    ("cs", "Aktualizováno 19. 7. 2021 13:15", [("2021-07-19", "publication")]),
+    ("cs", "V úterý 21. 9. 2021 proběhla konference.", [("2021-09-21", "event")]),
+    ("cs", "Konference se uskuteční 4. 5. 2022 v Brně.", [("2022-05-04", "event")]),
+    ("cs", "Doba trvání:\n\n1. 4. 2012–31. 3. 2013", [("2012-04-01", "start"), ("2013-03-31", "end")]),
+    ("cs", "Zahájení:\n1. 4. 2012", [("2012-04-01", "start")]),
+    ("cs", "V dubnu 2019 jsme vydali zprávu.", [("2019-04", "other")]),
+    ("cs", "od 1. 3. do 30. 6. 2020", [("2020-03-01", "start"), ("2020-06-30", "end")]),
+    # sk
+    ("sk", "Začiatok realizácie aktivít: 1.1.2017", [("2017-01-01", "start")]),
+    ("sk", "Odporúčaný koniec realizácie projektu: 21.12.2019", [("2019-12-21", "end")]),
+    ("sk", "Termín ukončenia výzvy: 30. jún 2016", [("2016-06-30", "end")]),
+    ("sk", "Zverejnené: 3. 5. 2021", [("2021-05-03", "publication")]),
+    ("sk", "Stretnutie sa uskutoční dňa 07. júna 2016 o 10:30.", [("2016-06-07", "event")]),
+    ("sk", "Obdobie realizácie: Február – Apríl 2016", [("2016-02", "start"), ("2016-04", "end")]),
+    ("sk", "od októbra 2018 do mája 2019", [("2018-10", "start"), ("2019-05", "end")]),
+    ("sk", "Ukončenie:\n\n31. 12. 2020", [("2020-12-31", "end")]),
+    # en
+    ("en", "Start date: 1 March 2020", [("2020-03-01", "start")]),
+    ("en", "End date: 31 May 2021", [("2021-05-31", "end")]),
+    ("en", "Deadline for applications: 15/03/2020", [("2020-03-15", "end")]),
+    ("en", "Posted on Tuesday, 5 March 2020", [("2020-03-05", "publication")]),
+    ("en", "Date of publication:\n12 June 2019", [("2019-06-12", "publication")]),
+    ("en", "The seminar took place on 27 February 2019 in Prague.", [("2019-02-27", "event")]),
+    ("en", "The meetings will take place on 18 September 2018 and 13 November 2018.",
+     [("2018-09-18", "event"), ("2018-11-13", "event")]),
+    ("en", "The project, which ran from October 2018 to May 2019, ended.", [("2018-10", "start"), ("2019-05", "end")]),
+    ("en", "Applications are accepted until 30 June 2020.", [("2020-06-30", "end")]),
+    ("en", "In April 2019, employees visited Bergen.", [("2019-04", "other")]),
+    ("en", "The call opens on 1 February 2020 and closes on 31 March 2020.",
+     [("2020-02-01", "start"), ("2020-03-31", "end")]),
+    ("en", "between 5 and 7 March 2020", [("2020-03-05", "start"), ("2020-03-07", "end")]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), ROLE_CASES)
+def test_roles(language: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert roles(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CVEK\n\n22. 02. 2016\n\nPodpora samosprávy", [("2016-02-22", "publication")]),
+        ("Title\n5 March 2020\n", [("2020-03-05", "publication")]),
+        ("A\nB\nC\nD\nE\nF\n\n22. 02. 2016\n", [("2016-02-22", "other")]),
+    ],
+)
+def test_date_alone_at_the_top_is_the_publication_date(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.value, m.role) for m in extract_dates(text, "cs")] == expected
+
+
+# --- evidence ---------------------------------------------------------------------------------------
+
+EVIDENCE_CASES = [
+    ("21.–23. 9. 2021", [("2021-09-21", "21.–23. 9. 2021"), ("2021-09-23", "23. 9. 2021")]),
+    ("Február – Apríl 2016", [("2016-02", "Február – Apríl 2016"), ("2016-04", "Apríl 2016")]),
+    ("October 2018 to May 2019", [("2018-10", "October 2018"), ("2019-05", "May 2019")]),
+    ("1. 4. 2012–31. 3. 2013", [("2012-04-01", "1. 4. 2012"), ("2013-03-31", "31. 3. 2013")]),
+    ("March 1-3, 2020", [("2020-03-01", "March 1-3, 2020"), ("2020-03-03", "March 1-3, 2020")]),
+    ("v únoru 2019", [("2019-02", "únoru 2019")]),
+    ("dne 19. 7. 2021 13:15", [("2021-07-19", "19. 7. 2021")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EVIDENCE_CASES)
+def test_evidence_text(text: str, expected: list[tuple[str, str]]) -> None:
+    mentions = extract_dates(TITLE + text, "cs")
+    assert [(m.value, m.evidence.text) for m in mentions] == expected
+    assert all(m.rule.startswith("date.") for m in mentions)
+
+
+FRAGMENTS = [
+    "27. února 2019", "21.–23. 9. 2021", "October 2018 to May 2019", "Február – Apríl 2016", "10/2018",
+    "2019-02-27", "1-3 March 2020", "18 and 19 September 2018", "2014–2021", "24/7", "8.442,00 EUR",
+    "od", "do", "Vydáno", "Start date:", "took place on", "proběhla", "\n", "\n\n", " ", ", ", ". ", "–",
+    "-", "/", "2019", "31", "12.", "září", "May", "and", "a", "č.", "1.2.3", "•",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="0123456789 .-–/:,", max_size=12)), max_size=25)
+)
+def test_evidence_is_the_text_it_points_at(parts: list[str]) -> None:
+    text = "".join(parts)
+    mentions = extract_dates(text, "cs")
+    for mention in mentions:
+        evidence = mention.evidence
+        assert text[evidence.start:evidence.end] == evidence.text
+        assert evidence.text.strip() == evidence.text
+        assert re.fullmatch(r"\d{4}-\d{2}" if mention.precision == "month" else r"\d{4}-\d{2}-\d{2}", mention.value)
+    starts = [mention.evidence.start for mention in mentions]
+    assert starts == sorted(starts)
+
+
+# --- the data file ----------------------------------------------------------------------------------
+
+
+def _broken(path: tuple[str, ...], value: object) -> dict:
+    raw = copy.deepcopy(load_data("dates"))
+    node = raw
+    for key in path[:-1]:
+        node = node[key]
+    if value is None:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("cs", "months"), [["leden"]] * 11, "[cs].months"),
+        (("sk", "months"), [["január"], *[["x" + "abcdefghij"[i]] for i in range(10)], ["leden"]], "'leden'"),
+        (("cs", "months"), [["leden"], ["leden"], *[["x" + "abcdefghij"[i]] for i in range(10)]], "'leden'"),
+        (("en", "months"), [["jan uary"], *[["x" + "abcdefghijk"[i]] for i in range(11)]], "[en].months[0]"),
+        (("en", "fillers"), "the", "[en].fillers"),
+        (("en", "cues", "start"), ["start", 3], "[en.cues].start"),
+        (("sk", "cues", "begin"), ["x"], "unknown roles"),
+        (("cs", "prepositions", "start"), ["konec"], "konec"),
+        (("common", "dashes"), ["--"], "[common].dashes"),
+        (("common", "roman_months"), ["I"], "[common].roman_months"),
+        (("en", "cues"), None, "[en.cues]"),
+    ],
+)
+def test_malformed_data_names_file_and_key(path: tuple[str, ...], value: object, message: str) -> None:
+    with pytest.raises(LexiconError) as error:
+        parse_lexicon(_broken(path, value))
+    assert "dates.toml" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_data_file_parses() -> None:
+    lexicon = parse_lexicon(load_data("dates"))
+    assert lexicon.month_by_form["unora"] == 2
+    assert lexicon.month_by_form["septembri"] == 9
+    assert lexicon.month_by_form["sept"] == 9
