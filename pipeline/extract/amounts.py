@@ -1,0 +1,674 @@
+"""Money amounts with an explicit currency: `€42,040`, `8.442,00 EUR`, `1,5 mil. Kč`, `půl milionu korun`.
+
+The vocabulary (currencies, scale words, number words, range words, role cues) lives in
+``pipeline/data/amounts.toml``. The patterns are built from all three languages at once, since documents
+mix them; the ``language`` argument of :func:`extract_amounts` only breaks ties.
+
+How it runs: every amount holds digits or a scale word ("milion", "million"). Those are the anchors; at
+each anchor the amount pattern is tried from the few token starts just before it (a currency code, a
+number word, "between"), so the big pattern never scans the whole text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.lexicon import LexiconError, load_data
+from pipeline.models import AmountMention, AmountRole
+from pipeline.spans import make_evidence
+
+DATA_NAME = "amounts"
+DATA_FILE = f"{DATA_NAME}.toml"
+LANGUAGES: tuple[str, ...] = ("cs", "sk", "en")
+CUED_ROLES: tuple[str, ...] = ("grant", "total_cost", "initial_cost", "final_cost", "co_financing")
+DEFAULT_ROLE: AmountRole = "other"
+
+# Labels longer than this are sentences that happen to end with ":", not field labels.
+MAX_LABEL_CHARS = 80
+# A cue phrase in running text must end this close to the amount ("bol podporený sumou 8.442,00 EUR").
+MAX_CUE_GAP_CHARS = 40
+# How far before its anchor an amount may start: "between US$ 5", "three quarters of a million".
+MAX_LEAD_BEFORE_DIGITS = 16
+MAX_LEAD_BEFORE_SCALE = 40
+# Bare four-digit numbers in this span read as years: "2019 – 500 000 Kč" is a year and an amount.
+YEAR_SPAN = (1900, 2100)
+# A low end this many times smaller than the high end is a label, not a range end:
+# "Výzva č. 12 – 5 000 000 Kč".
+MAX_RANGE_RATIO = 1000
+
+
+# ---------------------------------------------------------------------------------------------------
+# Case and diacritics.
+
+
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+_FOLD_TABLE: dict[int, str] = {code: _fold_char(chr(code)) for code in range(0x41, 0x250)}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (Latin letters), one character for one, so offsets survive."""
+    return text.translate(_FOLD_TABLE)
+
+
+def _lower_same_length(text: str) -> str:
+    """``text.lower()``, keeping any character whose lower case is longer ("İ") as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _is_case_sensitive(token: str) -> bool:
+    """Tokens written with capitals in the data match only as written ("Sk", "NOK")."""
+    return token != token.lower()
+
+
+def _spaced(token: str) -> str:
+    return " ".join(token.split())
+
+
+# ---------------------------------------------------------------------------------------------------
+# The vocabulary, checked on load. Keys are folded (lower case, no diacritics, single spaces), except
+# for case-sensitive currency tokens, which are kept as written.
+
+
+@dataclass(frozen=True)
+class Cue:
+    role: AmountRole
+    label_only: bool
+
+
+@dataclass(frozen=True)
+class AmountLexicon:
+    currencies_exact: dict[str, str]  # case-sensitive tokens, as written -> ISO code
+    currencies_folded: dict[str, str]  # folded token -> ISO code
+    code_tokens: tuple[str, ...]  # may stand before the number
+    currency_tokens: tuple[str, ...]  # every currency token (after the number)
+    dashes: tuple[str, ...]
+    scales: dict[str, float]
+    scale_decimal_marks: dict[str, dict[str, str]]  # scale -> {language: decimal mark}
+    scale_tokens: tuple[str, ...]
+    tight_scale_tokens: tuple[str, ...]  # written straight after the digits ("10k", "1.5m")
+    word_scale_tokens: tuple[str, ...]  # scale words usable after number words
+    standalone_tokens: tuple[str, ...]
+    number_words: dict[str, float]
+    number_word_tokens: tuple[str, ...]
+    range_connectors: tuple[str, ...]
+    range_openers: tuple[str, ...]
+    range_paired_connectors: tuple[str, ...]
+    cues: dict[str, Cue]
+
+
+def _fail(key: str, problem: str) -> LexiconError:
+    return LexiconError(f"{DATA_FILE}: key '{key}' {problem}")
+
+
+def _table(data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise _fail(f"{path}.{key}".lstrip("."), "must be a table")
+    return value
+
+
+def _string_list(data: dict[str, Any], key: str, path: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise _fail(f"{path}.{key}", "must be a list of non-empty strings")
+    if any(_is_case_sensitive(item) for item in value):
+        raise _fail(f"{path}.{key}", "must be written in lower case (it matches in any case)")
+    return value
+
+
+def _currency_table(data: dict[str, Any], key: str, path: str) -> dict[str, str]:
+    table = _table(data, key, path)
+    for token, code in table.items():
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code):
+            raise _fail(f"{path}.{key}.{token}", "must be an ISO 4217 code (three capitals)")
+    return table
+
+
+def _number_table(data: dict[str, Any], key: str, path: str) -> dict[str, float]:
+    table = _table(data, key, path)
+    for token, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise _fail(f"{path}.{key}.{token}", "must be a positive number")
+        if _is_case_sensitive(token):
+            raise _fail(f"{path}.{key}.{token}", "must be written in lower case (it matches in any case)")
+    return {token: float(value) for token, value in table.items()}
+
+
+def _merge(target: dict[str, Any], key: str, value: Any, path: str) -> None:
+    """One token may appear in several languages, but never with two meanings."""
+    if key in target and target[key] != value:
+        raise _fail(path, f"gives {key!r} a second meaning ({target[key]!r} and {value!r})")
+    target[key] = value
+
+
+def _add_currencies(lexicon: dict[str, Any], table: dict[str, str], path: str) -> None:
+    for token, code in table.items():
+        if _is_case_sensitive(token):
+            _merge(lexicon["currencies_exact"], _spaced(token), code, f"{path}.{token}")
+        else:
+            _merge(lexicon["currencies_folded"], fold(_spaced(token)), code, f"{path}.{token}")
+
+
+def _add_cues(cues: dict[str, Cue], role_data: dict[str, Any], role: str, path: str) -> None:
+    for kind in ("labels", "phrases"):
+        for cue_text in _string_list(role_data, kind, path):
+            key = fold(_spaced(cue_text))
+            known = cues.get(key)
+            if known is not None and known.role != role:
+                raise _fail(f"{path}.{kind}", f"gives {cue_text!r} a second role ({known.role})")
+            # A cue listed as a phrase in any language counts in running text.
+            if known is None or kind == "phrases":
+                cues[key] = Cue(role=role, label_only=kind == "labels")  # type: ignore[arg-type]
+
+
+def _add_language(lexicon: dict[str, Any], section: dict[str, Any], language: str) -> None:
+    mark = section.get("decimal_mark")
+    if mark not in (",", "."):
+        raise _fail(f"{language}.decimal_mark", 'must be "," or "."')
+    currencies = _currency_table(section, "currency_words", language)
+    _add_currencies(lexicon, currencies, f"{language}.currency_words")
+    lexicon["currency_tokens"] += list(currencies)
+    scales = _number_table(section, "scales", language)
+    numeral_only = _string_list(section, "numeral_only_scales", language)
+    standalone = _string_list(section, "standalone_scales", language)
+    tight = _string_list(section, "tight_scales", language)
+    for token in numeral_only + standalone + tight:
+        if token not in scales:
+            raise _fail(f"{language}.scales", f"lacks {token!r}, named in the scale lists")
+    for token, multiplier in scales.items():
+        key = fold(token)
+        _merge(lexicon["scales"], key, multiplier, f"{language}.scales.{token}")
+        lexicon["scale_decimal_marks"].setdefault(key, {})[language] = mark
+    lexicon["scale_tokens"] += list(scales)
+    lexicon["word_scale_tokens"] += [token for token in scales if token not in numeral_only]
+    lexicon["standalone_tokens"] += standalone
+    lexicon["tight_scale_tokens"] += tight
+    number_words = _number_table(section, "number_words", language)
+    for token, value in number_words.items():
+        _merge(lexicon["number_words"], fold(_spaced(token)), value, f"{language}.number_words.{token}")
+    lexicon["number_word_tokens"] += list(number_words)
+    for list_name in ("range_connectors", "range_openers", "range_paired_connectors"):
+        lexicon[list_name] += _string_list(section, list_name, language)
+    for role, role_data in _table(section, "roles", language).items():
+        if role not in CUED_ROLES:
+            raise _fail(f"{language}.roles.{role}", f"is not one of {', '.join(CUED_ROLES)}")
+        if not isinstance(role_data, dict):
+            raise _fail(f"{language}.roles.{role}", "must be a table")
+        _add_cues(lexicon["cues"], role_data, role, f"{language}.roles.{role}")
+
+
+def _load_lexicon() -> AmountLexicon:
+    data = load_data(DATA_NAME)
+    common = _table(data, "common", "")
+    tables = (
+        "currencies_exact", "currencies_folded", "scales", "scale_decimal_marks", "number_words", "cues",
+    )
+    lists = (
+        "currency_tokens", "scale_tokens", "tight_scale_tokens", "word_scale_tokens", "standalone_tokens",
+        "number_word_tokens", "range_connectors", "range_openers", "range_paired_connectors",
+    )
+    lexicon: dict[str, Any] = {name: {} for name in tables} | {name: [] for name in lists}
+    codes = _currency_table(common, "currency_codes", "common")
+    _add_currencies(lexicon, codes, "common.currency_codes")
+    shared_words = _currency_table(common, "currency_words", "common")
+    _add_currencies(lexicon, shared_words, "common.currency_words")
+    lexicon["currency_tokens"] += list(codes) + list(shared_words)
+    for language in LANGUAGES:
+        _add_language(lexicon, _table(data, language, ""), language)
+    dashes = _string_list(common, "dashes", "common")
+    return AmountLexicon(
+        code_tokens=tuple(codes),
+        dashes=tuple(dashes),
+        **{key: tuple(value) if isinstance(value, list) else value for key, value in lexicon.items()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Patterns, built once from named pieces. They run on the lower-cased text (same offsets), so every
+# token is matched in lower case; case-sensitive currencies are checked against the original text.
+
+NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+NOT_LETTER_AFTER = r"(?![^\W\d_])"
+GAP = r" {0,2}"  # sloppy spacing happens; never across a line end
+# Thousands groups with one separator kind throughout, then an optional decimal part.
+GROUPED_INTEGER = r"[0-9]{1,3}(?:(?: [0-9]{3})+|(?:\.[0-9]{3})+|(?:,[0-9]{3})+|(?:'[0-9]{3})+)"
+NUMBER = rf"(?<![\w.,])(?:{GROUPED_INTEGER}|[0-9]+)(?:[.,][0-9]+)?(?![.,]?[0-9])"
+NUMBER_PARTS = re.compile(rf"(?P<int>{GROUPED_INTEGER}|[0-9]+)(?:[.,](?P<frac>[0-9]+))?")
+# "10 000,- Kč", "10.000,- Kč": the dash says "no hellers".
+TRAILER = r"[.,](?:--?|–|—)"
+# A place where an amount may start: a word start or a currency symbol.
+TOKEN_START = re.compile(r"(?<![^\W\d_])[^\W\d_]|[^\w\s]")
+# Where a number may start (ASCII digits only, as in NUMBER); the look-behind after the first digit
+# keeps the fast scan for digits.
+NUMBER_START = re.compile(r"[0-9](?<![\w.,][0-9])")
+
+
+def _trie(tokens: Iterable[str]) -> str:
+    """One regex for many tokens, as a trie (fast), longest first; diacritics optional."""
+    root: dict[str, Any] = {}
+    for token in {_spaced(token).lower() for token in tokens}:
+        node = root
+        for char in token:
+            node = node.setdefault(fold(char), {"": set()})
+            node[""].add(char)
+        node[None] = True  # type: ignore[index]
+
+    def emit(node: dict[Any, Any]) -> str:
+        branches = []
+        for base in sorted(key for key in node if key):
+            child = node[base]
+            variants = sorted(child[""] | {base})
+            if base == " ":
+                head = " +"
+            elif len(variants) == 1:
+                head = re.escape(base)
+            else:
+                head = "[" + "".join(re.escape(char) for char in variants) + "]"
+            branches.append(head + emit(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if None in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(root)
+
+
+def _words(tokens: Iterable[str]) -> str:
+    """Whole-word alternation of tokens."""
+    return f"{NOT_LETTER_BEFORE}{_trie(tokens)}{NOT_LETTER_AFTER}"
+
+
+@dataclass(frozen=True)
+class AmountPatterns:
+    amount: re.Pattern[str]
+    term: re.Pattern[str]
+    code: re.Pattern[str]
+    number_ahead: re.Pattern[str]
+    scale_anchor: re.Pattern[str]
+    cue: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    tight_gap: re.Pattern[str]
+    bullet_only: re.Pattern[str]
+
+
+def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
+    any_scale = _words(lexicon.scale_tokens)
+    spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
+    tight_scale = _words(lexicon.tight_scale_tokens)
+    word_scale = _words(lexicon.word_scale_tokens)
+    number_word = _words(lexicon.number_word_tokens)
+    standalone = _words(lexicon.standalone_tokens)
+    code = _words(lexicon.code_tokens)
+    currency = _words(lexicon.currency_tokens)
+    numeric_term = rf"{NUMBER}(?:{GAP}{spaced_scale}|{tight_scale})"
+    worded_term = rf"{number_word} +{word_scale}"
+    # "3 miliony 250 tisíc korun": a second scaled term follows the first.
+    scaled_term = rf"(?:{numeric_term}|{worded_term})"
+    quantity = rf"(?:(?:{scaled_term}|{standalone})(?: +{scaled_term})?|{NUMBER})"
+    dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
+    connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
+    amount = (
+        rf"(?:(?P<opener>{_words(lexicon.range_openers)}) +)?"
+        rf"(?:(?P<pre>{code}){GAP})?"
+        rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
+        # "a"/"and" join a range only after "mezi"/"between".
+        rf"(?: {{0,3}}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))) {{0,3}}"
+        rf"(?:(?P<pre2>{code}){GAP})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
+        rf"(?:{GAP}(?P<post>{currency}))?"
+    )
+    term = (
+        rf"(?:(?P<num>{NUMBER})|(?P<word>{number_word})|(?P<alone>{standalone}))"
+        rf"(?:{GAP}(?P<scale>{any_scale}))?"
+    )
+    cue_keys = sorted(lexicon.cues, key=lambda key: (-len(key), key))
+    cue_body = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in cue_keys)
+    return AmountPatterns(
+        amount=re.compile(amount),
+        term=re.compile(term),
+        code=re.compile(code),
+        number_ahead=re.compile(rf"{GAP}[0-9]"),
+        # No look-behind in front, so the search skips fast to the first letter of a scale word.
+        scale_anchor=re.compile(_trie(lexicon.word_scale_tokens) + NOT_LETTER_AFTER),
+        cue=re.compile(rf"(?<!\w)(?:{cue_body})(?!\w)"),
+        # A clause ends between the cue and the amount: a sentence end, or a closed aside
+        # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
+        # ("Výše podpory: 85 % (3 844 708 Kč)").
+        clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
+        tight_gap=re.compile(r"[\s:=–—-]*"),
+        bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
+    )
+
+
+LEXICON = _load_lexicon()
+PATTERNS = _build_patterns(LEXICON)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Values.
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One document being scanned: its text, the lower-cased copy the patterns run on, the language hint."""
+
+    text: str
+    lowered: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed quantity: value before and after scale words, and its first scale word."""
+
+    unscaled: float
+    value: float
+    scale: float | None
+    scale_key: str | None
+
+
+def _decimal_mark(scale_key: str | None, language: str) -> str | None:
+    """The decimal mark of the language(s) of a scale word; the language hint breaks ties."""
+    if scale_key is None:
+        return None
+    marks = LEXICON.scale_decimal_marks[scale_key]
+    if language in marks:
+        return marks[language]
+    distinct = set(marks.values())
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def parse_number(raw: str, decimal_mark: str | None = None) -> float:
+    """Digits with thousands groups and a decimal part, as a float.
+
+    A lone "." or "," before exactly three digits groups thousands ("1,500 €" is 1500), unless it is
+    ``decimal_mark``, the decimal mark of a scale word that follows ("1,500 mil." is 1.5 million).
+    """
+    match = NUMBER_PARTS.fullmatch(raw)
+    if match is None:
+        raise ValueError(f"not a number: {raw!r}")
+    integer, fraction = match["int"], match["frac"]
+    separators = [char for char in integer if not char.isdigit()]
+    if fraction is None and len(separators) == 1 and separators[0] == decimal_mark:
+        return float(integer.replace(decimal_mark, "."))
+    digits = "".join(char for char in integer if char.isdigit())
+    return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+def _quantity(scan: Scan, match: re.Match[str], group: str, inherited_scale: str | None = None) -> Quantity:
+    """Sum of the terms of a quantity group ("3 miliony 250 tisíc" is 3 250 000).
+
+    ``inherited_scale`` is the scale word of the high end of a range, which decides the decimal mark
+    of a low end without its own ("1,5 – 2 mil.").
+    """
+    unscaled = value = 0.0
+    first_scale: float | None = None
+    first_scale_key: str | None = None
+    for term in PATTERNS.term.finditer(scan.lowered, match.start(group), match.end(group)):
+        scale_key = fold(_spaced(term["scale"])) if term["scale"] else None
+        if term["alone"]:
+            scale_key, base = fold(term["alone"]), 1.0
+        elif term["word"]:
+            base = LEXICON.number_words[fold(_spaced(term["word"]))]
+        else:
+            base = parse_number(term["num"], _decimal_mark(scale_key or inherited_scale, scan.language))
+        multiplier = LEXICON.scales[scale_key] if scale_key else 1.0
+        if first_scale_key is None and scale_key is not None:
+            first_scale, first_scale_key = multiplier, scale_key
+        unscaled += base
+        value += base * multiplier
+    return Quantity(unscaled=unscaled, value=value, scale=first_scale, scale_key=first_scale_key)
+
+
+def _currency(scan: Scan, match: re.Match[str], group: str) -> str | None:
+    """ISO code of a currency group, checking case-sensitive tokens against the original text."""
+    if match[group] is None:
+        return None
+    original = _spaced(scan.text[match.start(group) : match.end(group)])
+    return LEXICON.currencies_exact.get(original) or LEXICON.currencies_folded.get(fold(original))
+
+
+def _is_bare_year(lowered: str, match: re.Match[str], group: str) -> bool:
+    raw = lowered[match.start(group) : match.end(group)]
+    return len(raw) == 4 and raw.isdigit() and YEAR_SPAN[0] <= int(raw) <= YEAR_SPAN[1]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Roles.
+
+
+def _cue_role(match: re.Match[str]) -> AmountRole:
+    return LEXICON.cues[_spaced(match.group())].role
+
+
+def _first_cue(label: str) -> AmountRole | None:
+    match = PATTERNS.cue.search(fold(label))
+    return _cue_role(match) if match else None
+
+
+def _prose_cue(context: str) -> AmountRole | None:
+    """The nearest cue before the amount in running text.
+
+    A cue phrase counts when it ends close to the amount in the same clause; a label word only
+    straight before it ("z toho dotace 800 000 Kč").
+    """
+    for match in reversed(list(PATTERNS.cue.finditer(fold(context)))):
+        gap = context[match.end() :]
+        if LEXICON.cues[_spaced(match.group())].label_only:
+            if PATTERNS.tight_gap.fullmatch(gap):
+                return _cue_role(match)
+            continue
+        if len(gap) > MAX_CUE_GAP_CHARS or PATTERNS.clause_break.search(gap):
+            return None
+        return _cue_role(match)
+    return None
+
+
+def _label_above(text: str, line_start: int) -> str | None:
+    """The previous non-blank line, when it is a label ending with ":"."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            return line if line.endswith(":") and len(line) <= MAX_LABEL_CHARS else None
+        end = start - 1
+    return None
+
+
+def _role(text: str, start: int, floor: int) -> AmountRole:
+    """From a label before the amount on its line, a label line above, or a cue phrase just before.
+
+    ``floor`` is the end of the previous amount: "Initial cost: €5 Final cost: €6" has two labels.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    context = text[max(line_start, floor) : start]
+    label = context.strip()
+    if label.endswith(":") and len(label) <= MAX_LABEL_CHARS:
+        return _first_cue(label) or DEFAULT_ROLE
+    if floor <= line_start and PATTERNS.bullet_only.fullmatch(context):
+        label_above = _label_above(text, line_start)
+        if label_above is not None:
+            return _first_cue(label_above) or DEFAULT_ROLE
+    return _prose_cue(context) or DEFAULT_ROLE
+
+
+# ---------------------------------------------------------------------------------------------------
+# From a match to mentions.
+
+
+def _mention(
+    scan: Scan, span: tuple[int, int], value: float, currency: str, role: AmountRole, rule: str
+) -> AmountMention:
+    evidence = make_evidence(scan.text, *span)
+    return AmountMention(value=round(value, 2), currency=currency, role=role, evidence=evidence, rule=rule)
+
+
+def _end_of(match: re.Match[str], *groups: str) -> int:
+    """End of the first of ``groups`` that matched."""
+    return next(match.end(group) for group in groups if match[group] is not None)
+
+
+def _one_end(
+    scan: Scan, match: re.Match[str], pre: str, quantity: str, trailer: str, floor: int
+) -> list[AmountMention]:
+    """A single amount: ``quantity`` with the currency before it (``pre``) or after the match."""
+    pre_currency, post_currency = _currency(scan, match, pre), _currency(scan, match, "post")
+    currency = pre_currency or post_currency
+    if currency is None:
+        return []
+    start = match.start(pre) if pre_currency else match.start(quantity)
+    end = match.end("post") if post_currency else _end_of(match, trailer, quantity)
+    if match[quantity][0].isalpha():
+        rule = "amount.number_words"
+    else:
+        rule = "amount.currency_before" if pre_currency else "amount.currency_after"
+    value = _quantity(scan, match, quantity).value
+    return [_mention(scan, (start, end), value, currency, _role(scan.text, start, floor), rule)]
+
+
+def _low_value(low: Quantity, high: Quantity) -> float:
+    """"od 5 do 10 mil. Kč": the low end shares the scale word of the high end when it reads smaller."""
+    if low.scale is None and high.scale is not None and low.unscaled <= high.unscaled:
+        return low.unscaled * high.scale
+    return low.value
+
+
+def _is_label_then_amount(scan: Scan, match: re.Match[str], low: Quantity, high: Quantity) -> bool:
+    """"Rozpočet 2019 – 500 000 Kč", "Výzva č. 12 – 5 000 000 Kč": the low end is no amount.
+
+    A range opened by "mezi"/"between" or with a currency before its low end is always a range.
+    """
+    if match["opener"] is not None or match["pre"] is not None:
+        return False
+    low_value = _low_value(low, high)
+    if low_value * MAX_RANGE_RATIO < high.value:
+        return True
+    if not _is_bare_year(scan.lowered, match, "q1") or _is_bare_year(scan.lowered, match, "q2"):
+        return False
+    # "2000 – 3000 EUR" is a range; "2019 – 25 000 Kč" is not: its high end is written otherwise.
+    high_written_otherwise = high.scale is not None or not match["q2"].isdigit()
+    return high_written_otherwise or high.value >= 10 * low_value
+
+
+def _range(scan: Scan, match: re.Match[str], floor: int) -> list[AmountMention]:
+    """Both ends of "10 000 – 20 000 EUR", "od 5 do 10 mil. Kč", "between €5,000 and €10,000"."""
+    pre, pre2, post = (_currency(scan, match, group) for group in ("pre", "pre2", "post"))
+    low_currency, high_currency = pre or pre2 or post, pre2 or post or pre
+    if low_currency is None or high_currency is None:
+        return []
+    high = _quantity(scan, match, "q2")
+    low = _quantity(scan, match, "q1", high.scale_key)
+    if _is_label_then_amount(scan, match, low, high):
+        return _one_end(scan, match, "pre2", "q2", "t2", floor)
+    start = match.start("pre") if pre else match.start("q1")
+    high_start = match.start("pre2") if pre2 else match.start("q2")
+    end = match.end("post") if post else _end_of(match, "t2", "q2")
+    role = _role(scan.text, start, floor)
+    low_span = (start, _end_of(match, "t1", "q1"))
+    return [
+        _mention(scan, low_span, _low_value(low, high), low_currency, role, "amount.range_low"),
+        _mention(scan, (high_start, end), high.value, high_currency, role, "amount.range_high"),
+    ]
+
+
+def _mentions(scan: Scan, match: re.Match[str], floor: int) -> list[AmountMention]:
+    if match["q2"] is None:
+        found = _one_end(scan, match, "pre", "q1", "t1", floor)
+    else:
+        found = _range(scan, match, floor)
+    # A run of hundreds of digits is no amount, and would not survive JSON as infinity.
+    return [mention for mention in found if math.isfinite(mention.value)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Anchors and the scan.
+
+
+def _anchors(lowered: str) -> list[tuple[int, int]]:
+    """Where amounts may be, in text order: (offset, how far before it the amount may start).
+
+    Number starts, and word scale words for amounts without digits ("půl milionu", "a million").
+    """
+    anchors = [(match.start(), MAX_LEAD_BEFORE_DIGITS) for match in NUMBER_START.finditer(lowered)]
+    for match in PATTERNS.scale_anchor.finditer(lowered):
+        start = match.start()
+        if start == 0 or not lowered[start - 1].isalnum():
+            anchors.append((start, MAX_LEAD_BEFORE_SCALE))
+    anchors.sort()
+    return anchors
+
+
+def _is_year_span(lowered: str, match: re.Match[str]) -> bool:
+    """"2014-2021": a span of years, whatever follows it."""
+    if match["q2"] is None:
+        return False
+    return _is_bare_year(lowered, match, "q1") and _is_bare_year(lowered, match, "q2")
+
+
+def _is_year_before_code(lowered: str, match: re.Match[str]) -> bool:
+    """"In 2020 EUR 5 million was ...": the code after a year opens the next amount."""
+    return (
+        match["post"] is not None
+        and match["pre"] is None
+        and _is_bare_year(lowered, match, "q2" if match["q2"] is not None else "q1")
+        and PATTERNS.code.fullmatch(match["post"]) is not None
+        and PATTERNS.number_ahead.match(lowered, match.end("post")) is not None
+    )
+
+
+def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str] | None:
+    """The leftmost amount that starts at most ``lead`` characters before ``anchor``, and covers it.
+
+    It starts after ``floor`` and on the anchor's line.
+    """
+    line_start = lowered.rfind("\n", 0, anchor) + 1
+    lead_start = max(floor, line_start, anchor - lead)
+    starts = [match.start() for match in TOKEN_START.finditer(lowered, lead_start, anchor)]
+    for start in [*starts, anchor]:
+        match = PATTERNS.amount.match(lowered, start)
+        if match is not None and match.end() > anchor:
+            if _is_year_before_code(lowered, match):
+                return PATTERNS.amount.match(lowered, match.start("post"))
+            return match
+    return None
+
+
+def extract_amounts(text: str, language: str) -> list[AmountMention]:
+    """Every money amount with an explicit currency, in text order, one per occurrence.
+
+    ``text`` is the normalised document text; ``language`` ("cs", "sk", "en") is a hint only.
+    """
+    scan = Scan(text=text, lowered=_lower_same_length(text), language=language)
+    mentions: list[AmountMention] = []
+    scanned_to = 0  # the next match starts after this
+    previous_end = 0  # end of the previous amount: roles are read after it
+    for anchor, lead in _anchors(scan.lowered):
+        if anchor < scanned_to:
+            continue
+        match = _amount_at(scan.lowered, anchor, lead, scanned_to)
+        if match is None:
+            continue
+        # Whatever the match was ("2014-2021", digits without a currency), no amount starts inside it;
+        # skipping it also keeps long runs of number groups linear.
+        scanned_to = match.end()
+        if _is_year_span(scan.lowered, match):
+            continue
+        found = _mentions(scan, match, previous_end)
+        if found:
+            mentions += found
+            previous_end = match.end()
+    return mentions
