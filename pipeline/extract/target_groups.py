@@ -1,0 +1,96 @@
+"""Target groups: the items listed under a target-groups label.
+
+"Cílová skupina: děti, rodiče" gives two items; so does "Target groups" alone on its line followed by
+"Migrants for settlement," and "Foreign migrant workers" on the next lines, up to a blank line or the
+next label ("Status:"). Target groups mentioned in prose are not taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.programmes import LANGUAGES, DataTable, alternation
+from pipeline.models import Mention
+from pipeline.spans import make_evidence
+
+_DATA = "target_groups"
+
+# a line that is itself a label: a short capitalised phrase before ":" ("Status:", "Doba realizace: ...")
+_OTHER_LABEL = re.compile(r"[ \t]*(?:•[ \t]*)?[^\W\d_][^:\n]{0,59}:(?:\s|$)")
+_ITEM = re.compile(r"[^,;•\n]+")
+# list markers and closing punctuation around an item: "• děti,", "- migrants;"
+_ITEM_STRIP = "•*·-–—.,;"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroupData:
+    label: re.Pattern[str]
+    max_lines: int
+    max_item_chars: int
+
+
+@cache
+def target_group_data() -> TargetGroupData:
+    """The labels of all languages, checked and compiled once."""
+    raw = DataTable.load(_DATA)
+    labels = [label for language in LANGUAGES for label in raw.table(language).phrases("labels")]
+    limits = raw.table("limits")
+    return TargetGroupData(
+        # the label opens its line and is followed by ":" or by the line end
+        label=re.compile(
+            r"^[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)",
+            re.MULTILINE,
+        ),
+        max_lines=limits.positive_int("max_lines"),
+        max_item_chars=limits.positive_int("max_item_chars"),
+    )
+
+
+def _items(text: str, start: int, end: int, rule: str) -> Iterator[Mention]:
+    """The comma- or semicolon-separated items of ``text[start:end]``, without list punctuation."""
+    for item in _ITEM.finditer(text, start, end):
+        item_start, item_end = item.span()
+        while item_start < item_end and _is_strippable(text[item_start]):
+            item_start += 1
+        while item_end > item_start and _is_strippable(text[item_end - 1]):
+            item_end -= 1
+        if item_start < item_end:
+            evidence = make_evidence(text, item_start, item_end)
+            yield Mention(value=evidence.text, evidence=evidence, rule=rule)
+
+
+def _is_strippable(char: str) -> bool:
+    return char.isspace() or char in _ITEM_STRIP
+
+
+def _lines_below(text: str, position: int, data: TargetGroupData) -> Iterator[tuple[int, int]]:
+    """Spans of the lines after ``position`` up to a blank line, another label or a line of prose."""
+    for _ in range(data.max_lines):
+        if position >= len(text):
+            return
+        start = position + 1 if text[position] == "\n" else position
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if not line.strip() or _OTHER_LABEL.match(line) or len(line.strip()) > data.max_item_chars:
+            return
+        yield start, end
+        position = end
+
+
+def extract_target_groups(text: str, language: str) -> list[Mention]:
+    """Target groups listed under a target-groups label, in text order. ``language`` is a hint only."""
+    data = target_group_data()
+    groups: list[Mention] = []
+    for label in data.label.finditer(text):
+        value_start, value_end = label.span("value")
+        if text[value_start:value_end].strip():
+            if label.group("colon"):
+                groups.extend(_items(text, value_start, value_end, "target_groups.key_value"))
+            continue
+        for line_start, line_end in _lines_below(text, value_end, data):
+            groups.extend(_items(text, line_start, line_end, "target_groups.list"))
+    return groups

@@ -1,0 +1,143 @@
+"""E-mails, URLs and contact persons."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.contacts import extract_contact_persons, extract_emails, extract_urls
+
+
+def emails(text: str) -> list[str]:
+    return [mention.value for mention in extract_emails(text)]
+
+
+def urls(text: str) -> list[str]:
+    return [mention.value for mention in extract_urls(text)]
+
+
+def persons(text: str, language: str) -> list[tuple[str, str | None]]:
+    return [(person.name, person.email) for person in extract_contact_persons(text, language)]
+
+
+EMAIL_CASES = [
+    ("For more information, contact Anca Covrigova, Head Methodologist: metodik@icpraha.com.", ["metodik@icpraha.com"]),
+    ("kontaktujte nás na Info@Example.ORG.", ["info@example.org"]),
+    ("info(at)example.org", ["info@example.org"]),
+    ("info [at] example.org", ["info@example.org"]),
+    ("novakova (zavináč) inbaze [tečka] cz", ["novakova@inbaze.cz"]),
+    (
+        "jan.novak@cvek.sk, eva-mala@ligaprava.sk; x@y.co.uk",
+        ["jan.novak@cvek.sk", "eva-mala@ligaprava.sk", "x@y.co.uk"],
+    ),
+    ("mailto:office@simi.cz", ["office@simi.cz"]),
+    ("e-mail: migrace@clovekvtisni.cz\nDalší řádek", ["migrace@clovekvtisni.cz"]),
+    ("at the meeting (at) noon @ home", []),
+    ("Follow us @simi_cz", []),
+]
+
+URL_CASES = [
+    ("See https://ngonorway.org/, which lists partners.", ["https://ngonorway.org/"]),
+    ("published on the www.interkulturniprace.cz. b) 8 workshops", ["www.interkulturniprace.cz"]),
+    ("(https://example.com/a_(b)) and http://x.cz/path?a=1;", ["https://example.com/a_(b)", "http://x.cz/path?a=1"]),
+    ("Viac na https://www.cvek.sk/projekty/podpora-samosprav/!", ["https://www.cvek.sk/projekty/podpora-samosprav/"]),
+    ("napište na info@www.example.cz", []),
+    ("www. is not an address, nor is http://", []),
+]
+
+CS_PERSON_CASES = [
+    (
+        "V případě zájmu kontaktujte koordinátorku Evu Valentovou na valentova@migrace.com.",
+        [("Evu Valentovou", "valentova@migrace.com")],
+    ),
+    (
+        "Kontaktní osoba: Mgr. Jana Nováková, tel. 222 333 444, e-mail: novakova(at)inbaze.cz",
+        [("Jana Nováková", "novakova@inbaze.cz")],
+    ),
+    ("Kontaktujte pana Petra Nováka nebo paní Janu Malou.", [("Petra Nováka", None), ("Janu Malou", None)]),
+    ("Obraťte se na Integrační centrum Praha.", []),
+    ("Kontakt:\nInBáze z.s.\nPraha 2", []),
+]
+
+SK_PERSON_CASES = [
+    ("Kontaktná osoba: Ján Novák\nE-mail: jan.novak@cvek.sk", [("Ján Novák", "jan.novak@cvek.sk")]),
+    (
+        "Bližšie informácie: kontaktujte koordinátora Petra Kováča. Ďalšie info na office@cvek.sk",
+        [("Petra Kováča", None)],
+    ),
+    ("Kontaktné osoby: Ján Novák a Eva Malá", [("Ján Novák", None), ("Eva Malá", None)]),
+    ("Obráťte sa na Ministerstvo vnútra SR.", []),
+]
+
+EN_PERSON_CASES = [
+    (
+        "For more information, contact Anca Covrigova, Head Methodologist: metodik@icpraha.com.",
+        [("Anca Covrigova", "metodik@icpraha.com")],
+    ),
+    ("Contact person: Jane Smith", [("Jane Smith", None)]),
+    (
+        "Contact persons: Jane Smith and John Brown (john [at] example [dot] org)",
+        [("Jane Smith", None), ("John Brown", "john@example.org")],
+    ),
+    ("For more information, please contact us by e-mail migrace@clovekvtisni.cz", []),
+    ("the point of first contact at the Vyšné Nemecké border crossing", []),
+    ("contact the Integration Centre Prague", []),
+    ("find and contact a suitable provider", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EMAIL_CASES)
+def test_emails(text: str, expected: list[str]) -> None:
+    assert emails(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), URL_CASES)
+def test_urls(text: str, expected: list[str]) -> None:
+    assert urls(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CS_PERSON_CASES)
+def test_persons_cs(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert persons(text, "cs") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SK_PERSON_CASES)
+def test_persons_sk(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert persons(text, "sk") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EN_PERSON_CASES)
+def test_persons_en(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert persons(text, "en") == expected
+
+
+def test_person_evidence_runs_from_name_to_email() -> None:
+    text = "kontaktujte koordinátorku Evu Valentovou na valentova@migrace.com."
+    [person] = extract_contact_persons(text, "cs")
+    assert person.evidence.text == "Evu Valentovou na valentova@migrace.com"
+    assert person.rule == "contact.cue"
+
+
+def test_email_rules() -> None:
+    assert [m.rule for m in extract_emails("a@b.cz a(at)b.cz")] == ["email.plain", "email.obfuscated"]
+
+
+_FRAGMENTS = [
+    "info@example.org", "info(at)example.org", " [at] ", "(dot)", "www.example.cz", "https://x.cz/a_(b)",
+    "kontaktujte koordinátorku ", "Contact person: ", "Evu Valentovou", "Jane Smith", " a ", " and ", ", ",
+    ".", "\n", " ", "Mgr. ", "@", "na ",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=6)), max_size=16))
+def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
+    text = "".join(parts)
+    for mention in [*extract_emails(text), *extract_urls(text)]:
+        assert text[mention.evidence.start : mention.evidence.end] == mention.evidence.text
+    for email in extract_emails(text):
+        assert email.value == email.value.lower() and not email.value.endswith(".")
+    for person in extract_contact_persons(text, "cs"):
+        assert text[person.evidence.start : person.evidence.end] == person.evidence.text
+        assert person.evidence.text.startswith(person.name)

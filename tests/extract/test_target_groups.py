@@ -1,0 +1,83 @@
+"""Target groups listed under a target-groups label."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.target_groups import extract_target_groups
+
+
+def groups(text: str, language: str) -> list[str]:
+    return [mention.value for mention in extract_target_groups(text, language)]
+
+
+CS_CASES = [
+    ("Cílová skupina: děti a mládež, rodiče; učitelé.", ["děti a mládež", "rodiče", "učitelé"]),
+    (
+        "Cílové skupiny projektu\n  • cizinci ze třetích zemí\n  • pracovníci úřadů\nDoba realizace: 2019",
+        ["cizinci ze třetích zemí", "pracovníci úřadů"],
+    ),
+    ("Cílové skupiny:\n\nmigranti", []),
+    # prose, not a label
+    ("Cílová skupina projektu je široká a zahrnuje migranty.", []),
+    ("Projekt oslovuje cílové skupiny: migranty a úředníky.", []),
+]
+
+SK_CASES = [
+    ("Cieľové skupiny:\n• migranti\n• utečenci,\n\nĎalší text", ["migranti", "utečenci"]),
+    ("Cieľová skupina: štátni príslušníci tretích krajín", ["štátni príslušníci tretích krajín"]),
+    ("Začiatok realizácie aktivít: 1.1.2017 (cieľová skupina A)", []),
+    ("a) len na cieľovú skupinu A, pričom", []),
+]
+
+EN_CASES = [
+    (
+        "Project Number:\nCZ03-0097\nTarget groups\nMigrants for settlement,\nForeign migrant workers\n"
+        "Status:\nCompleted",
+        ["Migrants for settlement", "Foreign migrant workers"],
+    ),
+    ("Target group: refugees", ["refugees"]),
+    ("Target groups: Roma; migrants", ["Roma", "migrants"]),
+    ("The aim was to inform other relevant target groups (students, academics).", []),
+    ("Target groups\n" + "x" * 200, []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CS_CASES)
+def test_cs(text: str, expected: list[str]) -> None:
+    assert groups(text, "cs") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SK_CASES)
+def test_sk(text: str, expected: list[str]) -> None:
+    assert groups(text, "sk") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), EN_CASES)
+def test_en(text: str, expected: list[str]) -> None:
+    assert groups(text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("Target group: refugees", "target_groups.key_value"), ("Target group\nrefugees", "target_groups.list")],
+)
+def test_rules(text: str, rule: str) -> None:
+    [mention] = extract_target_groups(text, "en")
+    assert (mention.value, mention.rule) == ("refugees", rule)
+
+
+_FRAGMENTS = [
+    "Target groups", "Cílové skupiny:", "Cieľová skupina", "\n", "\n\n", ",", ";", "• ", "migranti", " ", "Status:",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=6)), max_size=16))
+def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
+    text = "".join(parts)
+    for mention in extract_target_groups(text, "en"):
+        assert text[mention.evidence.start : mention.evidence.end] == mention.evidence.text == mention.value
+        assert mention.value and not mention.value.endswith((",", ";"))
