@@ -1,0 +1,273 @@
+"""Ingest: find the input files, read their bytes and decode them to text.
+
+Only this module and the writers touch the file system. Decoding is deliberate rather than guessed by a
+general detector: Czech and Slovak files come as UTF-8 (with or without a BOM), UTF-16, Windows-1250 or
+ISO-8859-2, and the last two differ only on a few letters (š ť ž Š Ť Ž ś ź ľ Ľ ...), which a general
+detector tends to confuse with Baltic or Cyrillic code pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from hashlib import sha256
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+
+# Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+# Signatures of formats that are never text, so the message can say what the file is.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive or office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+)
+
+SINGLE_BYTE_ENCODINGS: tuple[str, ...] = ("windows-1250", "iso-8859-2")
+DECODE_FAILURE = "cannot decode: not UTF-8, Windows-1250 or ISO-8859-2"
+
+# More than this share of control characters means the bytes are not text.
+_MAX_CONTROL_SHARE = 0.02
+# Share of NUL bytes in one byte lane (odd or even positions) that marks UTF-16 without a BOM.
+_UTF16_NUL_LANE_SHARE = 0.3
+
+_CS_SK_LETTERS = frozenset("áäčďéěíĺľňóôŕřšťúůýžÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ")
+_CZECH_ONLY_LETTERS = frozenset("ěřůĚŘŮ")
+_SLOVAK_L_WITH_CARON = frozenset("ľĽ")
+# What Windows-1250 makes of ISO-8859-2 letters (Š Ť Ž š ť ľ Ľ Ś ś Ź) and the reverse. Placed as a
+# letter would be, they mean the other code page was meant; placed as a symbol they may be genuine
+# ("© 2020", "Brand®", "«quote»"), so each has its own test.
+_WRONG_PAGE_BEFORE_LETTER = frozenset("©®")
+_WRONG_PAGE_INSIDE_WORD = frozenset("«»")
+_WRONG_PAGE_NEAR_LETTER = frozenset("ąĄµ¦¶¬")
+_WRONG_PAGE_SYMBOL_RE = re.compile(
+    "[" + "".join(sorted(_WRONG_PAGE_BEFORE_LETTER | _WRONG_PAGE_INSIDE_WORD | _WRONG_PAGE_NEAR_LETTER)) + "]"
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+# Control characters other than tab, line feed, vertical tab, form feed and carriage return.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_C1_RE = re.compile(r"[\x80-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input file: where it came from, its bytes and their decoded text."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    data: bytes
+    text: str
+    encoding: str
+
+
+class IngestError(Exception):
+    """A file that cannot become a document; the message says why in plain words."""
+
+    def __init__(self, doc_id: str, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.doc_id = doc_id
+        self.source = source
+        self.message = message
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in a supported encoding."""
+
+
+def discover(input_dir: Path) -> list[Path]:
+    """Every supported file in or below ``input_dir``, sorted by relative path.
+
+    Hidden files and folders are skipped, and so are symbolic links that lead outside ``input_dir``
+    (one warning names them). Linked folders are not entered, so no file is listed twice.
+    """
+    if not input_dir.is_dir():
+        raise FileNotFoundError(f"input folder not found: {input_dir}")
+    root = input_dir.resolve()
+    found: list[Path] = []
+    outside: list[str] = []
+    for folder, subfolders, files in os.walk(input_dir):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in files:
+            if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
+                continue
+            path = Path(folder) / name
+            if path.is_symlink() and not _resolves_inside(path, root):
+                outside.append(str(path))
+                continue
+            if path.is_file():
+                found.append(path)
+    if outside:
+        logger.warning(
+            "skipped %d symbolic link(s) leading outside %s: %s", len(outside), input_dir, ", ".join(outside[:10])
+        )
+    return sorted(found, key=lambda path: path.relative_to(input_dir).parts)
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root)
+
+
+def document_id(relative: Path) -> str:
+    """File name without extension; for files in sub-folders the folders are joined with ``__``."""
+    return "__".join(relative.with_suffix("").parts)
+
+
+def read_document(path: Path, input_dir: Path) -> RawDocument:
+    """Read and decode one file; raises IngestError with a plain message."""
+    relative = _relative_path(path, input_dir)
+    doc_id = document_id(relative)
+    source = str(input_dir / relative)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(doc_id, source, f"cannot read file: {exc.strerror or exc}") from exc
+    if not data:
+        raise IngestError(doc_id, source, "file is empty")
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        raise IngestError(doc_id, source, str(exc)) from exc
+    if not _has_visible_text(text):
+        raise IngestError(doc_id, source, "file is empty (only white space)")
+    return RawDocument(
+        doc_id=doc_id, source=source, sha256=sha256(data).hexdigest(), data=data, text=text, encoding=encoding
+    )
+
+
+def _relative_path(path: Path, input_dir: Path) -> Path:
+    try:
+        return path.relative_to(input_dir)
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(input_dir.resolve())
+    except ValueError:
+        return Path(path.name)
+
+
+def _has_visible_text(text: str) -> bool:
+    return any(not (char.isspace() or char in "\u200b\u200c\u200d\u2060\ufeff\u00ad") for char in text)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes to text; returns (text, encoding name) or raises DecodeError.
+
+    Order: byte-order marks, binary signatures, UTF-16 without a mark, strict UTF-8, then the better of
+    Windows-1250 and ISO-8859-2. The text keeps its line ends; a leading byte-order mark is dropped.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(_decode_strict(data[len(bom) :], encoding, "text with a byte-order mark"), encoding)
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise DecodeError(f"file is not text ({kind})")
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise DecodeError("file is not text (binary data)")
+        return _checked(_decode_strict(data, encoding, "UTF-16 text"), encoding)
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    text, encoding = _best_single_byte(data)
+    return _checked(text, encoding)
+
+
+def _decode_strict(data: bytes, encoding: str, what: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"cannot decode: looks like {what} but is not valid {encoding}") from exc
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """Refuse decoded text that is mostly control characters (binary data read as text)."""
+    if text and len(_CONTROL_RE.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        raise DecodeError("file is not text (binary data)")
+    return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 LE/BE when NUL bytes sit in one byte lane only, as in Latin-script UTF-16 text."""
+    if len(data) % 2:
+        return None
+    half = len(data) // 2
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    if odd_nuls >= _UTF16_NUL_LANE_SHARE * half and even_nuls <= 0.05 * half:
+        return "utf-16-le"
+    if even_nuls >= _UTF16_NUL_LANE_SHARE * half and odd_nuls <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _best_single_byte(data: bytes) -> tuple[str, str]:
+    """Windows-1250 or ISO-8859-2, whichever reads as more plausible Czech/Slovak; ties go to 1250."""
+    candidates: list[tuple[int, int, str, str]] = []
+    for rank, encoding in enumerate(SINGLE_BYTE_ENCODINGS):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue  # Windows-1250 leaves five bytes undefined
+        if _C1_RE.search(text):
+            continue  # ISO-8859-2 read of Windows-1250 letters (š ť ž ...) gives C1 controls
+        candidates.append((plausibility(text), -rank, text, encoding))
+    if not candidates:
+        raise DecodeError(DECODE_FAILURE)
+    _, _, text, encoding = max(candidates)
+    return text, encoding
+
+
+def plausibility(text: str) -> int:
+    """Score a reading of single-byte text: Czech/Slovak letters in well-formed words count for it.
+
+    Letters in words of odd case ("ŠKoda"), lone diacritic letters (no Czech or Slovak word is one),
+    symbols glued to letters ("©koda") and ľ in text with Czech-only letters count against it.
+    """
+    score = 0
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        letters = sum(char in _CS_SK_LETTERS for char in word)
+        if not letters:
+            continue
+        well_formed = len(word) > 1 and (word.islower() or word.isupper() or word[1:].islower())
+        score += letters if well_formed else -2 * letters
+    score -= 3 * sum(_misplaced_symbol(text, index) for index in _symbol_positions(text))
+    if any(char in _CZECH_ONLY_LETTERS for char in text):
+        score -= 2 * sum(char in _SLOVAK_L_WITH_CARON for char in text)
+    return score
+
+
+def _symbol_positions(text: str) -> list[int]:
+    return [match.start() for match in _WRONG_PAGE_SYMBOL_RE.finditer(text)]
+
+
+def _misplaced_symbol(text: str, index: int) -> bool:
+    char = text[index]
+    before = index > 0 and text[index - 1].isalpha()
+    after = index + 1 < len(text) and text[index + 1].isalpha()
+    if char in _WRONG_PAGE_BEFORE_LETTER:
+        return after
+    if char in _WRONG_PAGE_INSIDE_WORD:
+        return before and after
+    return before or after

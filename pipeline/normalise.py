@@ -1,0 +1,629 @@
+"""Normalise decoded text, keeping a map from every normalised character back to the raw text.
+
+What the later stages may rely on: line ends are ``\\n``; the text is NFC; mojibake (UTF-8 read as
+Windows-1250/1252 or Latin-1) is repaired; every space character is an ASCII space; zero-width
+characters, soft hyphens and stray control characters are gone; curly and low quotes are ``"`` and
+``'``; a bullet at line start is ``• `` with no indentation; no line ends in a space; there is never
+more than one blank line in a row, none at either end; page furniture (navigation, logo captions,
+share buttons, cookie notices, see ``data/boilerplate.toml``) is dropped as whole lines.
+Dashes are left as they are.
+
+The work is done line by line: a line that needs no repair keeps a one-to-one map, and the rare line
+that ftfy repairs is aligned to its raw form character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+from typing import Any, NamedTuple, overload
+
+import ftfy
+
+from pipeline.lexicon import LexiconError, load_data
+
+BOILERPLATE_DATA = "boilerplate"
+
+# Line ends: CRLF, CR, LF, the Unicode line and paragraph separators, and the vertical tab and form
+# feed that text converted from PDF or Word keeps between pages.
+_LINE_BREAK_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\u2028\u2029]")
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\u2028\u2029"
+
+# Removed outright: control characters (tab and line ends are handled apart), soft hyphen, zero-width
+# and direction marks, word joiners, byte-order marks, and lone surrogates (which cannot be written).
+_REMOVED_CHARS = (
+    "\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+)
+_REMOVED_RE = re.compile(f"[{_REMOVED_CHARS}]")  # one character: a search is three times faster
+_REMOVED_RUN_RE = re.compile(f"[{_REMOVED_CHARS}]+")
+
+# One character for one: every space separator (Unicode Zs) and the tab become a space; double and
+# single quotation marks, low quotes, guillemets and primes become straight quotes.
+_SPACE_CHARS = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2036"
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u2035"
+# (str.translate with a dict is ten times slower than these substitutions on non-ASCII text.)
+_ONE_FOR_ONE_RE = re.compile(f"[{_SPACE_CHARS}{_DOUBLE_QUOTES}{_SINGLE_QUOTES}]")
+_ONE_FOR_ONE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(f"[{_SPACE_CHARS}]"), " "),
+    (re.compile(f"[{_DOUBLE_QUOTES}]"), '"'),
+    (re.compile(f"[{_SINGLE_QUOTES}]"), "'"),
+)
+
+# A list bullet at line start: the usual bullet glyphs, the hyphen, asterisk and en dash used as
+# bullets, and U+F0B7 / U+F0A7 that Word's Symbol-font bullets become. Must be followed by a space.
+BULLET = "•"
+_BULLET_CHARS = "•●▪◦‣∙·*–\\-○■□▫►▸➢➤◆♦✓✔❖\uf0b7\uf0a7"
+_BULLET_RE = re.compile(f" *([{_BULLET_CHARS}])( ) *")
+
+
+def _mojibake_pattern() -> re.Pattern[str]:
+    """A lead byte of a UTF-8 sequence followed by a continuation byte, as misread single-byte text.
+
+    Leads are restricted to the bytes that start the characters these documents use (Latin-1 and
+    Latin Extended-A letters, general punctuation, Greek, Cyrillic, BOM), so that genuine Czech pairs
+    such as "íš" or "ěž" do not send every line to ftfy.
+    """
+    lead_bytes = bytes([0xC2, 0xC3, 0xC4, 0xC5, 0xC6, 0xCB, 0xCE, 0xCF, 0xD0, 0xD1, 0xE2, 0xEF])
+    continuation_bytes = bytes(range(0x80, 0xC0))
+    leads: set[str] = set()
+    continuations: set[str] = set()
+    for codec in ("latin-1", "cp1252", "cp1250", "iso-8859-2"):
+        leads.update(lead_bytes.decode(codec, errors="ignore"))
+        continuations.update(continuation_bytes.decode(codec, errors="ignore"))
+    return re.compile(f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(continuations)))}]")
+
+
+_MOJIBAKE_RE = _mojibake_pattern()
+# ftfy is rerun on its own output until nothing changes; real text settles after one round.
+_MAX_REPAIR_ROUNDS = 3
+# Byte-for-byte steps of a ftfy repair plan, whose character map can be computed exactly.
+_SINGLE_BYTE_CODECS = frozenset({"latin-1", "sloppy-windows-1252", "sloppy-windows-1250", "iso-8859-2",
+                                 "sloppy-windows-1251", "macroman", "cp437"})
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line of page furniture dropped from the text: its raw span and the rule that matched."""
+
+    start: int
+    end: int
+    rule: str
+
+
+Runs = list[tuple[int, int]]
+"""A character map in runs: (target offset where the run starts, source offset there); within a run
+the source advances one character per target character. The first run starts at target 0."""
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap(Sequence[int]):
+    """Read-only sequence of raw offsets, stored as runs: O(log runs) look-up, a few runs per line.
+
+    A document without changes inside its lines is one run.
+    """
+
+    starts: tuple[int, ...]
+    raw_starts: tuple[int, ...]
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self.length)))
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(f"offset {index} outside 0..{self.length - 1}")
+        run = bisect_right(self.starts, index) - 1
+        return self.raw_starts[run] + index - self.starts[run]
+
+    def __iter__(self) -> Iterator[int]:
+        bounds = (*self.starts[1:], self.length)
+        for start, raw_start, end in zip(self.starts, self.raw_starts, bounds):
+            yield from range(raw_start, raw_start + end - start)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """Normalised text and, for each of its characters, the offset in the raw text it came from.
+
+    ``raw_offsets`` has ``len(text) + 1`` entries (the last one for the end of the text) and is
+    non-decreasing. ``removed`` lists the furniture lines that were dropped.
+    """
+
+    text: str
+    raw_offsets: OffsetMap
+    removed: tuple[RemovedLine, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.raw_offsets) != len(self.text) + 1:
+            raise ValueError("raw_offsets must have one entry per character plus one for the end")
+
+    def to_raw(self, offset: int) -> int:
+        """Raw offset for a normalised offset in ``0..len(text)`` (a span's start or end)."""
+        if not 0 <= offset <= len(self.text):
+            raise IndexError(f"offset {offset} outside 0..{len(self.text)}")
+        return self.raw_offsets[offset]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw (start, end) of the normalised span ``text[start:end]``."""
+        return self.to_raw(start), self.to_raw(end)
+
+
+class _Line(NamedTuple):
+    """One normalised line: its text, its map into the raw text, and where its raw content ends."""
+
+    text: str
+    runs: Runs
+    raw_end: int
+
+
+def normalise(raw: str) -> NormalisedText:
+    """Normalise ``raw`` (see the module doc); pure and idempotent."""
+    rules = furniture_rules()
+    lines: list[_Line] = []
+    removed: list[RemovedLine] = []
+    # Mojibake can only be present, or appear once invisible characters go and accents compose, when
+    # one of these holds; most documents skip every per-line mojibake check.
+    may_have_mojibake = bool(
+        _MOJIBAKE_RE.search(raw) or _REMOVED_RE.search(raw) or not unicodedata.is_normalized("NFC", raw)
+    )
+    for raw_start, raw_end in _line_spans(raw):
+        raw_line = raw[raw_start:raw_end]
+        text, runs = _normalise_line(raw_line, may_have_mojibake)
+        rule = rules.match(text)
+        if rule is not None:
+            removed.append(RemovedLine(raw_start, raw_end, rule))
+            continue
+        absolute = [(target, raw_start + source) for target, source in (runs or _IDENTITY)]
+        lines.append(_Line(text, absolute, raw_start + _content_end(raw_line, text, runs or _IDENTITY)))
+    return _assemble(_drop_extra_blank_lines(lines), tuple(removed))
+
+
+_IDENTITY: Runs = [(0, 0)]
+_TRAILING_BLANKS = frozenset(" " + _SPACE_CHARS)
+
+
+def _content_end(raw_line: str, text: str, runs: Runs) -> int:
+    """End of the raw line without the trailing blanks that normalising drops, so that a span ending
+    at a line end maps to a raw span without them; never before the last character's source."""
+    end = len(raw_line)
+    while end and (raw_line[end - 1] in _TRAILING_BLANKS or _REMOVED_RE.match(raw_line[end - 1])):
+        end -= 1
+    if text:
+        target, source = next(run for run in reversed(runs) if run[0] < len(text))
+        end = max(end, source + len(text) - target)
+    return min(end, len(raw_line))
+
+
+def _line_spans(raw: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, line ends excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    if not any(char in raw for char in _OTHER_LINE_BREAKS):
+        for line in raw.split("\n"):
+            spans.append((start, start + len(line)))
+            start += len(line) + 1
+        return spans
+    for match in _LINE_BREAK_RE.finditer(raw):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(raw)))
+    return spans
+
+
+def _drop_extra_blank_lines(lines: list[_Line]) -> list[_Line]:
+    """No blank line at either end, never two in a row."""
+    kept: list[_Line] = []
+    for line in lines:
+        if not line.text and (not kept or not kept[-1].text):
+            continue
+        kept.append(line)
+    while kept and not kept[-1].text:
+        kept.pop()
+    return kept
+
+
+def _assemble(lines: list[_Line], removed: tuple[RemovedLine, ...]) -> NormalisedText:
+    runs: Runs = []
+    position = 0
+    for index, line in enumerate(lines):
+        if index:
+            runs.append((position, lines[index - 1].raw_end))  # the line feed stands for the raw line end
+            position += 1
+        runs.extend((position + target, source) for target, source in line.runs if target < len(line.text))
+        position += len(line.text)
+    runs.append((position, lines[-1].raw_end if lines else 0))
+    merged = _merge_runs(runs)
+    offsets = OffsetMap(tuple(t for t, _ in merged), tuple(s for _, s in merged), position + 1)
+    return NormalisedText("\n".join(line.text for line in lines), offsets, removed)
+
+
+def _merge_runs(runs: Runs) -> Runs:
+    """Drop empty runs and runs that merely continue the one before."""
+    merged: Runs = []
+    for target, source in runs:
+        if merged and merged[-1][0] == target:
+            merged.pop()
+        if merged and source - merged[-1][1] == target - merged[-1][0]:
+            continue
+        merged.append((target, source))
+    return merged
+
+
+def _runs_from_offsets(offsets: Sequence[int]) -> Runs:
+    runs: Runs = []
+    expected = -1
+    for target, source in enumerate(offsets):
+        if source != expected:
+            runs.append((target, source))
+        expected = source + 1
+    return runs or [(0, 0)]
+
+
+def _chain(outer: Runs | None, inner: Runs | None, length: int) -> Runs | None:
+    """The map ``outer(inner(i))`` for ``i`` in ``0..length``; None stands for one for one."""
+    if outer is None:
+        return inner
+    if inner is None:
+        return outer
+    outer_starts = [target for target, _ in outer]
+    chained: Runs = []
+    for index, (target, source) in enumerate(inner):
+        end = inner[index + 1][0] if index + 1 < len(inner) else max(length, target + 1)
+        source_end = source + end - target
+        run = bisect_right(outer_starts, source) - 1
+        while True:
+            outer_target, outer_source = outer[run]
+            first = max(source, outer_target)
+            chained.append((target + first - source, outer_source + first - outer_target))
+            run += 1
+            if run >= len(outer) or outer[run][0] >= source_end:
+                break
+    return _merge_runs(chained)
+
+
+def _normalise_line(raw_line: str, may_have_mojibake: bool) -> tuple[str, Runs | None]:
+    """Normalised line and its map into the raw line (None: one for one)."""
+    if not may_have_mojibake:
+        return _clean(raw_line)
+    repaired = _repair_mojibake(raw_line) if _MOJIBAKE_RE.search(raw_line) else None
+    if repaired is None:
+        text, runs = _clean(raw_line)
+    else:
+        fixed, fixed_runs = repaired
+        text, runs = _clean(fixed)
+        runs = _chain(fixed_runs, runs, len(text))
+    settled = _settle(text)
+    if settled is not None:
+        # Cleaning made a new repair possible: map the final line to the raw one by alignment.
+        return settled, _runs_from_offsets(_align(raw_line, settled))
+    return text, runs
+
+
+def _settle(text: str) -> str | None:
+    """Repair and clean again until nothing changes (so that normalising twice changes nothing)."""
+    current = text
+    for _ in range(_MAX_REPAIR_ROUNDS):
+        if not _MOJIBAKE_RE.search(current):
+            break
+        repaired = _repair_mojibake(current)
+        if repaired is None:
+            break
+        cleaned, _ = _clean(repaired[0])
+        if cleaned == current:
+            break
+        current = cleaned
+    return None if current == text else current
+
+
+def _clean(line: str) -> tuple[str, Runs | None]:
+    """Character-level clean-up of one line: remove, compose, replace one for one, bullets, trailing spaces.
+
+    The order matters for idempotence: invisible characters go before NFC (a zero-width space between
+    a letter and its accent must not block composition), and NFC goes before the bullet rule (NFC
+    turns U+0387 into the middle dot, a bullet).
+    """
+    runs: Runs | None = None
+    # isprintable() is False for every control, format and non-ASCII space character, so a printable
+    # ASCII line (most lines) skips the searches.
+    printable = line.isprintable()
+    if not printable and _REMOVED_RE.search(line):
+        line, runs = _remove_invisible(line)
+    if not line.isascii():
+        if not unicodedata.is_normalized("NFC", line):
+            line, composed = _compose(line)
+            runs = _chain(runs, _runs_from_offsets(composed), len(line))
+        if _ONE_FOR_ONE_RE.search(line):
+            for pattern, replacement in _ONE_FOR_ONE:
+                line = pattern.sub(replacement, line)
+    elif not printable:
+        line = line.replace("\t", " ")
+    bullet = _BULLET_RE.match(line)
+    if bullet is not None:
+        kept = [(0, bullet.start(1)), (1, bullet.start(2)), (2, bullet.end())]
+        line = BULLET + " " + line[bullet.end() :]
+        runs = _chain(runs, kept, len(line))
+    return line.rstrip(" "), runs
+
+
+def _remove_invisible(line: str) -> tuple[str, Runs]:
+    runs: Runs = []
+    kept = 0
+    previous_end = 0
+    for match in _REMOVED_RUN_RE.finditer(line):
+        if match.start() > previous_end:
+            runs.append((kept, previous_end))
+            kept += match.start() - previous_end
+        previous_end = match.end()
+    runs.append((kept, previous_end))
+    return _REMOVED_RUN_RE.sub("", line), _merge_runs(runs)
+
+
+def _compose(line: str) -> tuple[str, list[int]]:
+    """NFC of the line, composed per base character so each result maps to the base it came from.
+
+    Scripts that compose across base characters (Hangul jamo, some Indic vowels) fall back to an
+    alignment of the whole line.
+    """
+    expected = unicodedata.normalize("NFC", line)
+    starts = [index for index, char in enumerate(line) if not unicodedata.combining(char)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = [*starts, len(line)]
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for start, end in zip(bounds, bounds[1:]):
+        piece = unicodedata.normalize("NFC", line[start:end])
+        pieces.append(piece)
+        offsets.extend(start + min(k, end - start - 1) for k in range(len(piece)))
+    if "".join(pieces) != expected:
+        return expected, _align(line, expected)
+    return expected, offsets
+
+
+def _repair_mojibake(line: str) -> tuple[str, Runs] | None:
+    """ftfy's repair of the line and the source index of each repaired character, or None if unchanged.
+
+    A repair that would create a line break is refused: it would change the line structure on the
+    next run.
+    """
+    fixed, plan = ftfy.fix_encoding_and_explain(line)
+    if fixed == line or _LINE_BREAK_RE.search(fixed):
+        return None
+    offsets = _plan_offsets(line, fixed, plan or [])
+    return fixed, _runs_from_offsets(offsets if offsets is not None else _align(line, fixed))
+
+
+def _plan_offsets(line: str, fixed: str, plan: list[Any]) -> list[int] | None:
+    """Exact source index of each repaired character when the plan is encode / same-length transcode /
+    decode UTF-8 (what a misread UTF-8 text needs); None for any other plan."""
+    if [step[0] for step in plan] not in (["encode", "decode"], ["encode", "transcode", "decode"]):
+        return None
+    if plan[0][1] not in _SINGLE_BYTE_CODECS or plan[-1][1] != "utf-8":
+        return None
+    offsets: list[int] = []
+    position = 0
+    for char in fixed:
+        offsets.append(position)
+        position += len(char.encode("utf-8", errors="surrogatepass"))
+    return offsets if position == len(line) else None
+
+
+def _align(source: str, target: str) -> list[int]:
+    """Index in ``source`` for each character of ``target``: equal stretches map exactly, changed ones
+    spread evenly over the source characters they replace."""
+    offsets: list[int] = []
+    matcher = SequenceMatcher(None, source, target, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            offsets.extend(range(i1, i2))
+        elif tag in ("replace", "insert"):
+            width = j2 - j1
+            offsets.extend(i1 + (k * (i2 - i1)) // width for k in range(width))
+    last = max(len(source) - 1, 0)  # text added at the very end maps to the last source character
+    return [min(offset, last) for offset in offsets]
+
+
+# --- page furniture -------------------------------------------------------------------------------
+
+_FOLD_SPLIT_RE = re.compile(r"[\W_]+")
+# Combining marks of the Latin, Greek and Cyrillic letters in these documents.
+_COMBINING_MARK_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
+_CAMEL_CASE_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SENTENCE_ENDS = ".!?"
+_YEAR_RANGE = r"(?: *\d{4}(?: *[-–] *\d{4})?)?"
+# Only a cookie notice can be longer than this; longer lines are content.
+_MAX_SHORT_LINE = 200
+
+
+def fold(text: str) -> str:
+    """Case, diacritics and punctuation folded away: "Přeskočit na obsah:" -> "preskocit na obsah"."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING_MARK_RE.sub("", unicodedata.normalize("NFD", folded))
+    return " ".join(_FOLD_SPLIT_RE.split(folded)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureRules:
+    """Compiled furniture rules from ``data/boilerplate.toml`` (all languages together).
+
+    Word sets hold folded words (see ``fold``). Each rule is gated by a cheap test on the line (its
+    last character, a substring) so that content lines cost a few string operations.
+    """
+
+    phrases: frozenset[str]
+    max_phrase_length: int
+    logo_words: frozenset[str]
+    logo_stems: tuple[str, ...]
+    image_words: frozenset[str]
+    image_extensions: frozenset[str]
+    image_file_re: re.Pattern[str]
+    link_arrows: frozenset[str]
+    copyright_starts: frozenset[str]
+    copyright_re: re.Pattern[str]
+    share_verbs: frozenset[str]
+    social_networks: frozenset[str]
+    social_network_stems: tuple[str, ...]
+    cookie_words: frozenset[str]
+    cookie_hints: tuple[str, ...]
+    max_caption_words: int
+    max_prompt_words: int
+    max_cookie_words: int
+
+    def match(self, line: str) -> str | None:
+        """Name of the rule that makes ``line`` (already cleaned) page furniture, or None."""
+        stripped = line.strip()
+        if not stripped:
+            return None
+        lowered = stripped.casefold()
+        if any(hint in lowered for hint in self.cookie_hints) and self._is_cookie_notice(stripped):
+            return "furniture.cookie"
+        if len(stripped) > _MAX_SHORT_LINE:
+            return None
+        if stripped[0] in self.copyright_starts and self.copyright_re.fullmatch(stripped):
+            return "furniture.copyright"
+        if lowered.rpartition(".")[2] in self.image_extensions and self.image_file_re.fullmatch(stripped):
+            return "furniture.image_file"
+        if len(stripped) <= self.max_phrase_length and fold(stripped) in self.phrases:
+            return "furniture.phrase"
+        if stripped[-1] in _SENTENCE_ENDS:
+            return None
+        if stripped[-1] in self.link_arrows and _word_count(stripped) <= self.max_caption_words:
+            return "furniture.link_button"
+        if any(stem in lowered for stem in self.logo_stems) and self._is_logo_caption(stripped):
+            return "furniture.logo"
+        if any(stem in lowered for stem in self.social_network_stems) and self._is_share_prompt(stripped):
+            return "furniture.share_prompt"
+        return None
+
+    def _is_logo_caption(self, line: str) -> bool:
+        words = fold(_CAMEL_CASE_RE.sub(" ", line)).split()
+        if len(words) > self.max_caption_words:
+            return False
+        logo_positions = [index for index, word in enumerate(words) if word in self.logo_words]
+        if not logo_positions:
+            return False
+        at_edge = logo_positions[0] == 0 or logo_positions[-1] == len(words) - 1
+        return at_edge or not self.image_words.isdisjoint(words)
+
+    def _is_share_prompt(self, line: str) -> bool:
+        words = fold(line).split()
+        return (
+            len(words) <= self.max_prompt_words
+            and not self.share_verbs.isdisjoint(words)
+            and not self.social_networks.isdisjoint(words)
+        )
+
+    def _is_cookie_notice(self, line: str) -> bool:
+        words = fold(line).split()
+        return len(words) <= self.max_cookie_words and not self.cookie_words.isdisjoint(words)
+
+
+@cache
+def furniture_rules() -> FurnitureRules:
+    """The furniture rules, loaded and checked once."""
+    return build_furniture_rules(load_data(BOILERPLATE_DATA))
+
+
+def build_furniture_rules(data: dict[str, Any]) -> FurnitureRules:
+    """Check the parsed ``boilerplate.toml`` and compile it; raises LexiconError naming the bad key."""
+    common = _table(data, "common")
+    languages = [name for name in data if name != "common"]
+    if not languages:
+        raise LexiconError(f"{BOILERPLATE_DATA}.toml: no language table ([cs], [sk], [en])")
+    tables = {name: _table(data, name) for name in languages}
+
+    def gathered(key: str, optional: bool = False) -> frozenset[str]:
+        words: set[str] = set()
+        for name, table in tables.items():
+            if key in table or not optional:
+                words.update(fold(word) for word in _strings(table, name, key))
+        return frozenset(words)
+
+    def common_list(key: str) -> list[str]:
+        return _strings(common, "common", key)
+
+    phrases = gathered("lines")
+    logo_words = gathered("logo_words")
+    social_networks = frozenset(fold(word) for word in common_list("social_networks"))
+    cookie_words = frozenset(fold(word) for word in common_list("cookie_words"))
+    extensions = frozenset(extension.casefold() for extension in common_list("image_extensions"))
+    extension_pattern = "|".join(re.escape(extension) for extension in sorted(extensions))
+    marks = common_list("copyright_marks")
+    mark_pattern = "|".join(re.escape(mark) for mark in marks)
+    return FurnitureRules(
+        phrases=phrases,
+        # Room for punctuation, arrows or icons around a listed phrase ("Menu ☰", "Hore ^").
+        max_phrase_length=max(len(phrase) for phrase in phrases) + 12,
+        logo_words=logo_words,
+        # The accented and the folded spelling share their first three letters (logá / loga).
+        logo_stems=_stems(logo_words),
+        image_words=gathered("image_words", optional=True),
+        image_extensions=extensions,
+        # A file name of at most four space-separated parts: "erasmus_1603208363.jpg", "IMG 0042.JPG".
+        image_file_re=re.compile(rf"[^\s/\\]+(?: [^\s/\\]+){{0,3}}\.(?:{extension_pattern})", re.IGNORECASE),
+        link_arrows=frozenset(common_list("link_arrows")),
+        copyright_starts=frozenset(mark[0] for mark in marks),
+        copyright_re=re.compile(rf"(?:{mark_pattern}){_YEAR_RANGE}"),
+        share_verbs=gathered("share_verbs", optional=True),
+        social_networks=social_networks,
+        social_network_stems=_stems(social_networks),
+        cookie_words=cookie_words,
+        # "cookie" is in "cookies": look for the words that contain no other listed word.
+        cookie_hints=_shortest_forms(cookie_words),
+        max_caption_words=_positive_int(common, "max_caption_words"),
+        max_prompt_words=_positive_int(common, "max_prompt_words"),
+        max_cookie_words=_positive_int(common, "max_cookie_words"),
+    )
+
+
+def _stems(folded_words: frozenset[str]) -> tuple[str, ...]:
+    """Shortest distinct prefixes (three letters) to look for in a case-folded line before folding it."""
+    return tuple(sorted({word[:3] for word in folded_words}))
+
+
+def _shortest_forms(words: frozenset[str]) -> tuple[str, ...]:
+    """The words that contain no other listed word ("cookie" covers "cookies")."""
+    return tuple(sorted(word for word in words if not any(other != word and other in word for other in words)))
+
+
+def _word_count(line: str) -> int:
+    return len(fold(line).split())
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    table = data.get(name)
+    if not isinstance(table, dict):
+        raise LexiconError(f"{BOILERPLATE_DATA}.toml: missing table [{name}]")
+    return table
+
+
+def _strings(table: dict[str, Any], name: str, key: str) -> list[str]:
+    value = table.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
+        raise LexiconError(f"{BOILERPLATE_DATA}.toml: [{name}] {key} must be a non-empty list of non-empty strings")
+    return value
+
+
+def _positive_int(table: dict[str, Any], key: str) -> int:
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise LexiconError(f"{BOILERPLATE_DATA}.toml: [common] {key} must be a positive integer")
+    return value

@@ -1,0 +1,194 @@
+"""Tests for pipeline.ingest: discovery, decoding and plain-word errors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import (
+    DECODE_FAILURE,
+    SUPPORTED_SUFFIXES,
+    DecodeError,
+    IngestError,
+    RawDocument,
+    decode_bytes,
+    discover,
+    read_document,
+)
+
+SENTENCES = {
+    "cs": [
+        "Příjemce: Sdružení pro integraci a migraci, z. s.\nVýše grantu: 1,5 mil. Kč",
+        "Žluťoučký kůň úpěl ďábelské ódy. Šťastná Ťapka, Ňadra, Ďábel, Č.",
+        "Projekt podpořený z Fondů EHP a Norska v únoru 2019 – 27. února 2019.",
+        "Poradna pro integraci, z. ú. – služby pro cizince v Praze",
+    ],
+    "sk": [
+        "Prijímateľ: Liga za ľudské práva, o. z.\nVýška grantu: 8.442,00 EUR",
+        "Ľudia z Nórska a Slovenska spolupracujú; ťažké časy, päť dôvodov, vŕba, kĺb.",
+        "Ministerstvo vnútra Slovenskej republiky vyhlásilo výzvu vo februári 2016.",
+        "Šťastie, žiadateľ, Ťahanovce, Žilina, Ľubochňa.",
+    ],
+    "en": [
+        "Project promoter: Association for Integration and Migration (SIMI), Prague.",
+        "InBáze z.s. and Bymisjon Bergen deepened cooperation in Norway.",
+    ],
+}
+ALL_SENTENCES = [(language, text) for language, texts in SENTENCES.items() for text in texts]
+SENTENCE_IDS = [f"{language}-{index}" for language, texts in SENTENCES.items() for index in range(len(texts))]
+
+
+# --- decoding ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language,text", ALL_SENTENCES, ids=SENTENCE_IDS)
+@pytest.mark.parametrize(
+    "codec,expected_name",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16-le"),  # Python writes a little-endian BOM
+        ("utf-16-le", "utf-16-le"),  # no BOM: found from the NUL byte lane
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_unicode_encodings_decode_exactly(language: str, text: str, codec: str, expected_name: str) -> None:
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    assert decode_bytes(data) == (text, expected_name)
+
+
+@pytest.mark.parametrize("language,text", ALL_SENTENCES, ids=SENTENCE_IDS)
+@pytest.mark.parametrize("codec,expected_name", [("cp1250", "windows-1250"), ("iso-8859-2", "iso-8859-2")])
+def test_single_byte_encodings_decode_exactly(language: str, text: str, codec: str, expected_name: str) -> None:
+    decoded, name = decode_bytes(text.replace("–", "-").encode(codec))
+    assert decoded == text.replace("–", "-")
+    if any(ord(char) > 127 for char in text):
+        assert name in ("windows-1250", "iso-8859-2")
+    # Texts with š ť ž Š Ť Ž tell the two code pages apart; the name must then be the right one.
+    if any(char in "šťžŠŤŽ" for char in text):
+        assert name == expected_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["«Ahoj», řekl.", "Copyright © 2020 Company", "Brand® and «quotes»"],
+)
+def test_windows_1250_symbols_are_not_taken_for_iso_letters(text: str) -> None:
+    assert decode_bytes(text.encode("cp1250")) == (text, "windows-1250")
+
+
+def test_crlf_and_bom_are_kept_and_dropped() -> None:
+    assert decode_bytes("\ufeffa\r\nb".encode("utf-8")) == ("a\r\nb", "utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "file is not text (PNG image)"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "file is not text (JPEG image)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", "file is not text (PDF document)"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "file is not text (ZIP archive or office document)"),
+        (b"Text\x00with\x00NUL\x00bytes", "file is not text (binary data)"),
+        (bytes(range(256)) * 4, "file is not text (binary data)"),
+        (b"\x01\x02\x03\x04abc\x05\x06\x07\x08", "file is not text (binary data)"),
+        (b"\x81\x83\x88\x90\x98", DECODE_FAILURE),
+    ],
+)
+def test_binary_data_is_refused(data: bytes, message: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        decode_bytes(data)
+    assert str(caught.value) == message
+
+
+# --- discovery ------------------------------------------------------------------------------------
+
+
+def write(path: Path, text: str = "Text.") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_discover_finds_supported_files_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for name in ["b.txt", "a.md", "c.TXT", "notes.pdf", ".hidden.txt", ".git/x.txt", "sub/d.txt", "sub/.e.txt"]:
+        write(raw / name)
+    found = [path.relative_to(raw).as_posix() for path in discover(raw)]
+    assert found == ["a.md", "b.txt", "c.TXT", "sub/d.txt"]
+    assert SUPPORTED_SUFFIXES == (".txt", ".md")
+
+
+def test_discover_skips_and_logs_symlinks_leading_outside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    raw = tmp_path / "raw"
+    inside = write(raw / "inside.txt")
+    outside = write(tmp_path / "secret.txt")
+    (raw / "link_out.txt").symlink_to(outside)
+    (raw / "link_in.txt").symlink_to(inside)
+    with caplog.at_level(logging.WARNING, logger="pipeline.ingest"):
+        found = [path.name for path in discover(raw)]
+    assert found == ["inside.txt", "link_in.txt"]
+    assert "link_out.txt" in caplog.text
+
+
+def test_discover_refuses_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        discover(tmp_path / "missing")
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def test_read_document(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    path = raw / "seed_002.txt"
+    path.parent.mkdir()
+    data = "Intercultural society\r\nPříjemce".encode("cp1250")
+    path.write_bytes(data)
+    document = read_document(path, raw)
+    assert document == RawDocument(
+        doc_id="seed_002",
+        source=str(raw / "seed_002.txt"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        text="Intercultural society\r\nPříjemce",
+        encoding="windows-1250",
+    )
+
+
+def test_read_document_relative_source_and_nested_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(Path("raw/cs/2021/report.v2.md"), "Zpráva")
+    document = read_document(Path("raw/cs/2021/report.v2.md"), Path("raw"))
+    assert document.doc_id == "cs__2021__report.v2"
+    assert document.source == "raw/cs/2021/report.v2.md"
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "file is empty"),
+        (b"  \r\n\t\n", "file is empty (only white space)"),
+        ("\u00a0\u200b\n".encode("utf-8"), "file is empty (only white space)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file is not text (PNG image)"),
+        (b"abc\x00\x00\x00\x01def", "file is not text (binary data)"),
+    ],
+)
+def test_read_document_errors_are_plain_words(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as caught:
+        read_document(path, tmp_path)
+    assert caught.value.message == message
+    assert caught.value.doc_id == "bad"
+    assert caught.value.source == str(tmp_path / "bad.txt")
+
+
+def test_unreadable_file_is_an_ingest_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as caught:
+        read_document(tmp_path / "missing.txt", tmp_path)
+    assert caught.value.message.startswith("cannot read file")
