@@ -12,8 +12,12 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from hashlib import sha256
 from pathlib import Path
+from typing import Any
+
+from pipeline.lexicon import LexiconError, load_data
 
 logger = logging.getLogger(__name__)
 
@@ -49,22 +53,56 @@ _MAX_CONTROL_SHARE = 0.02
 # Share of NUL bytes in one byte lane (odd or even positions) that marks UTF-16 without a BOM.
 _UTF16_NUL_LANE_SHARE = 0.3
 
-_CS_SK_LETTERS = frozenset("áäčďéěíĺľňóôŕřšťúůýžÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ")
-_CZECH_ONLY_LETTERS = frozenset("ěřůĚŘŮ")
-_SLOVAK_L_WITH_CARON = frozenset("ľĽ")
+ALPHABET_DATA = "normalise"
 # What Windows-1250 makes of ISO-8859-2 letters (Š Ť Ž š ť ľ Ľ Ś ś Ź) and the reverse. Placed as a
 # letter would be, they mean the other code page was meant; placed as a symbol they may be genuine
 # ("© 2020", "Brand®", "«quote»"), so each has its own test.
 _WRONG_PAGE_BEFORE_LETTER = frozenset("©®")
 _WRONG_PAGE_INSIDE_WORD = frozenset("«»")
 _WRONG_PAGE_NEAR_LETTER = frozenset("ąĄµ¦¶¬")
-_WRONG_PAGE_SYMBOL_RE = re.compile(
-    "[" + "".join(sorted(_WRONG_PAGE_BEFORE_LETTER | _WRONG_PAGE_INSIDE_WORD | _WRONG_PAGE_NEAR_LETTER)) + "]"
+_WRONG_PAGE_SYMBOLS = _WRONG_PAGE_BEFORE_LETTER | _WRONG_PAGE_INSIDE_WORD | _WRONG_PAGE_NEAR_LETTER
+# Bytes the two code pages read differently: only words holding one of them can tell the pages apart.
+_DIFFERING_BYTES = bytes(
+    byte
+    for byte in range(0x80, 0x100)
+    if bytes([byte]).decode("windows-1250", errors="replace") != bytes([byte]).decode("iso-8859-2")
 )
-_WORD_RE = re.compile(r"[^\W\d_]+")
+_DIFFERING_BYTE_RE = re.compile(b"[" + re.escape(_DIFFERING_BYTES) + b"]")
 # Control characters other than tab, line feed, vertical tab, form feed and carriage return.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _C1_RE = re.compile(r"[\x80-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Alphabet:
+    """Letters with diacritics of all languages, and those that only one language has."""
+
+    letters: frozenset[str]
+    single_language_letters: tuple[frozenset[str], ...]
+    single_language_res: tuple[re.Pattern[str], ...]
+
+
+@cache
+def alphabet() -> Alphabet:
+    """Letters from ``data/normalise.toml``, checked once."""
+    return build_alphabet(load_data(ALPHABET_DATA))
+
+
+def build_alphabet(data: dict[str, Any]) -> Alphabet:
+    """Check the parsed letter tables; raises LexiconError naming the bad key."""
+    per_language: list[frozenset[str]] = []
+    for name, table in data.items():
+        letters = table.get("letters") if isinstance(table, dict) else None
+        if not isinstance(letters, str) or not letters or not (letters.isalpha() and letters.islower()):
+            raise LexiconError(f"{ALPHABET_DATA}.toml: [{name}] letters must be a string of lower-case letters")
+        per_language.append(frozenset(letters + letters.upper()))
+    if not per_language:
+        raise LexiconError(f"{ALPHABET_DATA}.toml: no language table ([cs], [sk])")
+    every = frozenset().union(*per_language)
+    others = [frozenset().union(*(other for other in per_language if other is not own)) for own in per_language]
+    single = tuple(own - other for own, other in zip(per_language, others) if own - other)
+    patterns = tuple(re.compile(f"[{''.join(sorted(letters))}]") for letters in single)
+    return Alphabet(letters=every, single_language_letters=single, single_language_res=patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +261,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _best_single_byte(data: bytes) -> tuple[str, str]:
     """Windows-1250 or ISO-8859-2, whichever reads as more plausible Czech/Slovak; ties go to 1250."""
+    differing = [match.start() for match in _DIFFERING_BYTE_RE.finditer(data)]
     candidates: list[tuple[int, int, str, str]] = []
     for rank, encoding in enumerate(SINGLE_BYTE_ENCODINGS):
         try:
@@ -231,35 +270,64 @@ def _best_single_byte(data: bytes) -> tuple[str, str]:
             continue  # Windows-1250 leaves five bytes undefined
         if _C1_RE.search(text):
             continue  # ISO-8859-2 read of Windows-1250 letters (š ť ž ...) gives C1 controls
-        candidates.append((plausibility(text), -rank, text, encoding))
+        candidates.append((plausibility(text, differing), -rank, text, encoding))
     if not candidates:
         raise DecodeError(DECODE_FAILURE)
     _, _, text, encoding = max(candidates)
     return text, encoding
 
 
-def plausibility(text: str) -> int:
-    """Score a reading of single-byte text: Czech/Slovak letters in well-formed words count for it.
+def plausibility(text: str, positions: list[int]) -> int:
+    """Score one reading of single-byte text at the ``positions`` where the code pages differ.
 
-    Letters in words of odd case ("ŠKoda"), lone diacritic letters (no Czech or Slovak word is one),
-    symbols glued to letters ("©koda") and ľ in text with Czech-only letters count against it.
+    Letters of the languages (``data/normalise.toml``) in well-formed words count for it. Letters in
+    words of odd case ("ŠKoda"), lone diacritic letters (no Czech or Slovak word is one), symbols
+    placed as letters ("©koda") and letters of another language only (ľ in text with ř) count
+    against it. Only words holding a differing character are
+    scored: the others read the same either way.
     """
+    letters = alphabet().letters
     score = 0
-    for match in _WORD_RE.finditer(text):
-        word = match.group()
-        letters = sum(char in _CS_SK_LETTERS for char in word)
-        if not letters:
+    scored_words: set[int] = set()
+    for index in positions:
+        if text[index] in _WRONG_PAGE_SYMBOLS and _misplaced_symbol(text, index):
+            score -= 3
+        start, end = _word_around(text, index)
+        if start == end or start in scored_words:
             continue
+        scored_words.add(start)
+        word = text[start:end]
+        found = sum(char in letters for char in word)
         well_formed = len(word) > 1 and (word.islower() or word.isupper() or word[1:].islower())
-        score += letters if well_formed else -2 * letters
-    score -= 3 * sum(_misplaced_symbol(text, index) for index in _symbol_positions(text))
-    if any(char in _CZECH_ONLY_LETTERS for char in text):
-        score -= 2 * sum(char in _SLOVAK_L_WITH_CARON for char in text)
-    return score
+        score += found if well_formed else -2 * found
+    return score - 2 * _foreign_letters(text, positions)
 
 
-def _symbol_positions(text: str) -> list[int]:
-    return [match.start() for match in _WRONG_PAGE_SYMBOL_RE.finditer(text)]
+def _foreign_letters(text: str, positions: list[int]) -> int:
+    """Letters at ``positions`` of one language only, in text that has letters of another language
+    only (Slovak ľ in text with Czech ř): the mark of the wrong code page."""
+    if not positions:
+        return 0
+    single = alphabet().single_language_letters
+    present = [index for index, pattern in enumerate(alphabet().single_language_res) if pattern.search(text)]
+    foreign = 0
+    for index in positions:
+        owners = [owner for owner, letters in enumerate(single) if text[index] in letters]
+        if owners and any(other not in owners for other in present):
+            foreign += 1
+    return foreign
+
+
+def _word_around(text: str, index: int) -> tuple[int, int]:
+    """(start, end) of the run of letters holding ``index``; empty when it is not a letter."""
+    if not text[index].isalpha():
+        return index, index
+    start, end = index, index + 1
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return start, end
 
 
 def _misplaced_symbol(text: str, index: int) -> bool:

@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any, NamedTuple, overload
 
 import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
 
 from pipeline.lexicon import LexiconError, load_data
 
@@ -83,9 +84,13 @@ def _mojibake_pattern() -> re.Pattern[str]:
 _MOJIBAKE_RE = _mojibake_pattern()
 # ftfy is rerun on its own output until nothing changes; real text settles after one round.
 _MAX_REPAIR_ROUNDS = 3
+# Code pages that UTF-8 text is misread with, tried in turn when ftfy leaves a line unchanged.
+_REENCODE_CODECS = ("sloppy-windows-1250", "sloppy-windows-1252", "latin-1")
+_C1_OR_REPLACEMENT_RE = re.compile("[\x80-\x9f\ufffd]")
 # Byte-for-byte steps of a ftfy repair plan, whose character map can be computed exactly.
-_SINGLE_BYTE_CODECS = frozenset({"latin-1", "sloppy-windows-1252", "sloppy-windows-1250", "iso-8859-2",
-                                 "sloppy-windows-1251", "macroman", "cp437"})
+_SINGLE_BYTE_CODECS = frozenset(
+    {"latin-1", "sloppy-windows-1252", "sloppy-windows-1250", "iso-8859-2", "sloppy-windows-1251", "macroman", "cp437"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,13 +409,31 @@ def _repair_mojibake(line: str) -> tuple[str, Runs] | None:
     next run.
     """
     fixed, plan = ftfy.fix_encoding_and_explain(line)
+    if fixed == line:
+        fixed, plan = _reencode(line)
     if fixed == line or _LINE_BREAK_RE.search(fixed):
         return None
     offsets = _plan_offsets(line, fixed, plan or [])
     return fixed, _runs_from_offsets(offsets if offsets is not None else _align(line, fixed))
 
 
-def _plan_offsets(line: str, fixed: str, plan: list[Any]) -> list[int] | None:
+def _reencode(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """The line re-encoded with a single-byte code page and decoded as UTF-8, when that is valid UTF-8.
+
+    ftfy's heuristics let some Czech mojibake through ("IntegraÄŤnĂ\xad centrum", from "Integrační");
+    a whole line that re-encodes to valid UTF-8 is misread UTF-8 beyond doubt.
+    """
+    for codec in _REENCODE_CODECS:
+        try:
+            decoded = line.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if decoded != line and not _C1_OR_REPLACEMENT_RE.search(decoded):
+            return decoded, [("encode", codec), ("decode", "utf-8")]
+    return line, []
+
+
+def _plan_offsets(line: str, fixed: str, plan: Sequence[tuple[str, str]]) -> list[int] | None:
     """Exact source index of each repaired character when the plan is encode / same-length transcode /
     decode UTF-8 (what a misread UTF-8 text needs); None for any other plan."""
     if [step[0] for step in plan] not in (["encode", "decode"], ["encode", "transcode", "decode"]):

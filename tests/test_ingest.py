@@ -14,10 +14,13 @@ from pipeline.ingest import (
     DecodeError,
     IngestError,
     RawDocument,
+    alphabet,
+    build_alphabet,
     decode_bytes,
     discover,
     read_document,
 )
+from pipeline.lexicon import LexiconError
 
 SENTENCES = {
     "cs": [
@@ -62,16 +65,29 @@ def test_unicode_encodings_decode_exactly(language: str, text: str, codec: str, 
     assert decode_bytes(data) == (text, expected_name)
 
 
+def tells_code_pages_apart(text: str) -> bool:
+    """Byte 0xBE is ž in ISO-8859-2 and ľ in Windows-1250: a text whose only such letter is ž cannot
+    be told apart (see test_iso_text_with_only_z_caron_reads_as_windows_1250)."""
+    return any(char in "šťŠŤŽľĽ" for char in text)
+
+
 @pytest.mark.parametrize("language,text", ALL_SENTENCES, ids=SENTENCE_IDS)
 @pytest.mark.parametrize("codec,expected_name", [("cp1250", "windows-1250"), ("iso-8859-2", "iso-8859-2")])
 def test_single_byte_encodings_decode_exactly(language: str, text: str, codec: str, expected_name: str) -> None:
-    decoded, name = decode_bytes(text.replace("–", "-").encode(codec))
-    assert decoded == text.replace("–", "-")
-    if any(ord(char) > 127 for char in text):
-        assert name in ("windows-1250", "iso-8859-2")
-    # Texts with š ť ž Š Ť Ž tell the two code pages apart; the name must then be the right one.
-    if any(char in "šťžŠŤŽ" for char in text):
+    text = text.replace("–", "-")  # not in ISO-8859-2
+    decoded, name = decode_bytes(text.encode(codec))
+    if codec == "iso-8859-2" and not tells_code_pages_apart(text) and "ž" in text:
+        assert (decoded, name) == (text.replace("ž", "ľ"), "windows-1250")  # the known ambiguity
+        return
+    assert decoded == text
+    if tells_code_pages_apart(text):
         assert name == expected_name
+
+
+def test_iso_text_with_only_z_caron_reads_as_windows_1250() -> None:
+    # Known limit: with no other telling letter, the more common code page wins.
+    assert decode_bytes("služby".encode("iso-8859-2")) == ("sluľby", "windows-1250")
+    assert decode_bytes("Těžký úkol".encode("iso-8859-2")) == ("Těžký úkol", "iso-8859-2")  # ě: Czech, no ľ
 
 
 @pytest.mark.parametrize(
@@ -84,6 +100,22 @@ def test_windows_1250_symbols_are_not_taken_for_iso_letters(text: str) -> None:
 
 def test_crlf_and_bom_are_kept_and_dropped() -> None:
     assert decode_bytes("\ufeffa\r\nb".encode("utf-8")) == ("a\r\nb", "utf-8-sig")
+
+
+def test_alphabet_data() -> None:
+    letters = alphabet()
+    assert {"ř", "Ř", "ľ", "Ľ", "ô", "ž"} <= letters.letters
+    assert frozenset("ěřůĚŘŮ") in letters.single_language_letters  # Czech only
+    assert frozenset("äĺľôŕÄĹĽÔŔ") in letters.single_language_letters  # Slovak only
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"cs": {"letters": ""}}, {"cs": {"letters": "áB"}}, {"sk": {"letter": "á"}}, {"cs": ["á"]}],
+)
+def test_malformed_alphabet_data_is_refused(data: dict[str, object]) -> None:
+    with pytest.raises(LexiconError, match="normalise.toml"):
+        build_alphabet(data)
 
 
 @pytest.mark.parametrize(

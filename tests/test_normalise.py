@@ -354,6 +354,17 @@ def test_empty_and_furniture_only_text() -> None:
     assert normalise("Menu\n\nScroll to top\n").text == ""
 
 
+@pytest.mark.parametrize(
+    "raw,expected",
+    [("Ã©\ud800x", "éx"), ("\ud800Ã©", "é"), ("a\udc80\nb", "a\nb")],
+)
+def test_lone_surrogates_are_removed(raw: str, expected: str) -> None:
+    result = normalise(raw)
+    assert result.text == expected
+    assert_offsets_consistent(raw, result)
+    assert normalise(result.text).text == result.text
+
+
 def test_to_raw_rejects_offsets_outside_the_text() -> None:
     result = normalise("abc")
     with pytest.raises(IndexError):
@@ -376,8 +387,11 @@ INTERESTING = list(
     "ĂĹÃÅÄâ€™ˇ©®Š\x85\x00"
 ) + ["\r\n", "Menu", "logo", "Scroll to top", "PĹ™Ă\u00adjemce", "Ãºspech", ".jpg", " → "]
 CZECH_SLOVAK = "aáäbcčdďeéěfghiíjklĺľmnňoóôpqrŕřsštťuúůvwxyýzžAÁČĎÉĚÍĽŇÓŘŠŤÚŮÝŽ .,:-–„“€\n\u00a0"
-mojibake = st.tuples(st.text(alphabet=CZECH_SLOVAK, max_size=80), st.sampled_from(["cp1250", "cp1252", "latin-1"])).map(
-    lambda pair: pair[0].encode("utf-8").decode(pair[1], errors="replace")
+# Czech/Slovak text in UTF-8 misread as a single-byte code page.
+mojibake = st.builds(
+    lambda text, codec: text.encode("utf-8").decode(codec, errors="replace"),
+    st.text(alphabet=CZECH_SLOVAK, max_size=80),
+    st.sampled_from(["cp1250", "cp1252", "latin-1"]),
 )
 texts = st.one_of(
     st.text(),
