@@ -148,6 +148,13 @@ class Record(Model):
     segments: list[Segment] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
     normalised_text: str
+    offset_map: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description=(
+            "Normalised offsets back to the decoded raw text, as runs (normalised start, raw start): "
+            "within a run the raw offset advances one character per normalised character."
+        ),
+    )
     pipeline_version: str = PIPELINE_VERSION
 
 

@@ -55,11 +55,15 @@ def _title(text: str, segments: list[Segment]) -> str | None:
     return None
 
 
-def build_record(doc_id: str, source: str, sha256: str, text: str, language: str, segments: list[Segment]) -> Record:
+def build_record(
+    doc_id: str, source: str, sha256: str, text: str, language: str, segments: list[Segment],
+    offset_map: list[tuple[int, int]] | None = None,
+) -> Record:
     """The validated record of one normalised text."""
     if language not in SUPPORTED_LANGUAGES:
         # a document in another language is recorded with its language; extraction is not guessed
-        return validate(_empty_record(doc_id, source, sha256, text, language, segments))
+        empty = _empty_record(doc_id, source, sha256, text, language, segments)
+        return validate(empty.model_copy(update={"offset_map": offset_map or []}))
     found = extract_candidates(text, language, segments)
     codes = list(found.project_codes)
     programmes = resolve.first_per_value(found.programmes)
@@ -88,6 +92,7 @@ def build_record(doc_id: str, source: str, sha256: str, text: str, language: str
         target_groups=list(found.target_groups),
         segments=segments,
         normalised_text=text,
+        offset_map=offset_map or [],
     )
     return validate(record)
 
@@ -102,10 +107,13 @@ def _empty_record(doc_id: str, source: str, sha256: str, text: str, language: st
 
 def process_text(raw_text: str, doc_id: str, source: str, sha256: str) -> Record:
     """Normalise, detect, split, extract and validate one decoded text."""
-    normalised = normalise(raw_text).text
-    language = detect_document(normalised)
-    segments = split(normalised, language if language != UNKNOWN else "und")
-    return build_record(doc_id, source, sha256, normalised, language, segments)
+    normalised = normalise(raw_text)
+    text = normalised.text
+    language = detect_document(text)
+    segments = split(text, language if language != UNKNOWN else "und")
+    runs = normalised.raw_offsets
+    offset_map = list(zip(runs.starts, runs.raw_starts))
+    return build_record(doc_id, source, sha256, text, language, segments, offset_map)
 
 
 def process_document(document: RawDocument) -> Record:
