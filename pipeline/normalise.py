@@ -8,8 +8,10 @@ more than one blank line in a row, none at either end; page furniture (navigatio
 share buttons, cookie notices, see ``data/boilerplate.toml``) is dropped as whole lines.
 Dashes are left as they are.
 
-The work is done line by line: a line that needs no repair keeps a one-to-one map, and the rare line
-that ftfy repairs is aligned to its raw form character by character.
+The work is done line by line, and ``NormalisedText.raw_offsets`` maps every character back to the
+decoded raw text: one for one where nothing changed, to the misread bytes of a repaired letter
+(computed from its UTF-8 length), to the base letter of a composed one. Removed lines are listed in
+``NormalisedText.removed`` with their raw spans and the rule that removed them.
 """
 
 from __future__ import annotations
@@ -84,9 +86,10 @@ def _mojibake_pattern() -> re.Pattern[str]:
 _MOJIBAKE_RE = _mojibake_pattern()
 # ftfy is rerun on its own output until nothing changes; real text settles after one round.
 _MAX_REPAIR_ROUNDS = 3
-# Code pages that UTF-8 text is misread with, tried in turn when ftfy leaves a line unchanged.
+# Code pages that UTF-8 text is misread with, tried in turn before ftfy.
 _REENCODE_CODECS = ("sloppy-windows-1250", "sloppy-windows-1252", "latin-1")
 _C1_OR_REPLACEMENT_RE = re.compile("[\x80-\x9f\ufffd]")
+_NON_ASCII_RE = re.compile("[^\x00-\x7f]")
 # Byte-for-byte steps of a ftfy repair plan, whose character map can be computed exactly.
 _SINGLE_BYTE_CODECS = frozenset(
     {"latin-1", "sloppy-windows-1252", "sloppy-windows-1250", "iso-8859-2", "sloppy-windows-1251", "macroman", "cp437"}
@@ -190,13 +193,14 @@ def normalise(raw: str) -> NormalisedText:
     )
     for raw_start, raw_end in _line_spans(raw):
         raw_line = raw[raw_start:raw_end]
-        text, runs = _normalise_line(raw_line, may_have_mojibake)
+        text, runs, repaired = _normalise_line(raw_line, may_have_mojibake)
         rule = rules.match(text)
         if rule is not None:
             removed.append(RemovedLine(raw_start, raw_end, rule))
             continue
         absolute = [(target, raw_start + source) for target, source in (runs or _IDENTITY)]
-        lines.append(_Line(text, absolute, raw_start + _content_end(raw_line, text, runs or _IDENTITY)))
+        end = len(raw_line) if repaired else _content_end(raw_line, text, runs or _IDENTITY)
+        lines.append(_Line(text, absolute, raw_start + end))
     return _assemble(_drop_extra_blank_lines(lines), tuple(removed))
 
 
@@ -206,7 +210,11 @@ _TRAILING_BLANKS = frozenset(" " + _SPACE_CHARS)
 
 def _content_end(raw_line: str, text: str, runs: Runs) -> int:
     """End of the raw line without the trailing blanks that normalising drops, so that a span ending
-    at a line end maps to a raw span without them; never before the last character's source."""
+    at a line end maps to a raw span without them; never before the last character's source.
+
+    Not for a repaired line, where a trailing no-break space or soft hyphen may be half of a misread
+    letter ("Ă\xad" is "í").
+    """
     end = len(raw_line)
     while end and (raw_line[end - 1] in _TRAILING_BLANKS or _REMOVED_RE.match(raw_line[end - 1])):
         end -= 1
@@ -272,6 +280,7 @@ def _merge_runs(runs: Runs) -> Runs:
 
 
 def _runs_from_offsets(offsets: Sequence[int]) -> Runs:
+    """Runs of a per-character map."""
     runs: Runs = []
     expected = -1
     for target, source in enumerate(offsets):
@@ -303,10 +312,10 @@ def _chain(outer: Runs | None, inner: Runs | None, length: int) -> Runs | None:
     return _merge_runs(chained)
 
 
-def _normalise_line(raw_line: str, may_have_mojibake: bool) -> tuple[str, Runs | None]:
-    """Normalised line and its map into the raw line (None: one for one)."""
+def _normalise_line(raw_line: str, may_have_mojibake: bool) -> tuple[str, Runs | None, bool]:
+    """Normalised line, its map into the raw line (None: one for one), and whether mojibake was repaired."""
     if not may_have_mojibake:
-        return _clean(raw_line)
+        return (*_clean(raw_line), False)
     repaired = _repair_mojibake(raw_line) if _MOJIBAKE_RE.search(raw_line) else None
     if repaired is None:
         text, runs = _clean(raw_line)
@@ -317,8 +326,8 @@ def _normalise_line(raw_line: str, may_have_mojibake: bool) -> tuple[str, Runs |
     settled = _settle(text)
     if settled is not None:
         # Cleaning made a new repair possible: map the final line to the raw one by alignment.
-        return settled, _runs_from_offsets(_align(raw_line, settled))
-    return text, runs
+        return settled, _runs_from_offsets(_align(raw_line, settled)), True
+    return text, runs, repaired is not None
 
 
 def _settle(text: str) -> str | None:
@@ -368,6 +377,7 @@ def _clean(line: str) -> tuple[str, Runs | None]:
 
 
 def _remove_invisible(line: str) -> tuple[str, Runs]:
+    """The line without control, zero-width and other invisible characters, and its map."""
     runs: Runs = []
     kept = 0
     previous_end = 0
@@ -403,25 +413,27 @@ def _compose(line: str) -> tuple[str, list[int]]:
 
 
 def _repair_mojibake(line: str) -> tuple[str, Runs] | None:
-    """ftfy's repair of the line and the source index of each repaired character, or None if unchanged.
+    """ftfy's repair of the line and its map into the line, or None if unchanged.
 
     A repair that would create a line break is refused: it would change the line structure on the
     next run.
     """
-    fixed, plan = ftfy.fix_encoding_and_explain(line)
+    # A line that is misread UTF-8 throughout is repaired by re-encoding alone, a hundred times faster
+    # than ftfy, which handles the rest (mixed lines, doubly misread text, lost bytes).
+    fixed, plan = _reencode(line)
     if fixed == line:
-        fixed, plan = _reencode(line)
+        fixed, plan = ftfy.fix_encoding_and_explain(line)
     if fixed == line or _LINE_BREAK_RE.search(fixed):
         return None
-    offsets = _plan_offsets(line, fixed, plan or [])
-    return fixed, _runs_from_offsets(offsets if offsets is not None else _align(line, fixed))
+    runs = _plan_runs(line, fixed, plan or [])
+    return fixed, runs if runs is not None else _runs_from_offsets(_align(line, fixed))
 
 
 def _reencode(line: str) -> tuple[str, list[tuple[str, str]]]:
     """The line re-encoded with a single-byte code page and decoded as UTF-8, when that is valid UTF-8.
 
-    ftfy's heuristics let some Czech mojibake through ("IntegraÄŤnĂ\xad centrum", from "Integrační");
-    a whole line that re-encodes to valid UTF-8 is misread UTF-8 beyond doubt.
+    A whole line that re-encodes to valid UTF-8 is misread UTF-8 beyond doubt; ftfy's heuristics even
+    let some of it through ("IntegraÄŤnĂ\xad centrum", from "Integrační").
     """
     for codec in _REENCODE_CODECS:
         try:
@@ -433,19 +445,27 @@ def _reencode(line: str) -> tuple[str, list[tuple[str, str]]]:
     return line, []
 
 
-def _plan_offsets(line: str, fixed: str, plan: Sequence[tuple[str, str]]) -> list[int] | None:
-    """Exact source index of each repaired character when the plan is encode / same-length transcode /
-    decode UTF-8 (what a misread UTF-8 text needs); None for any other plan."""
+def _plan_runs(line: str, fixed: str, plan: Sequence[tuple[str, str]]) -> Runs | None:
+    """Exact map of the repaired line when the plan is encode / same-length transcode / decode UTF-8
+    (what a misread UTF-8 text needs): each character stands for as many source characters as its
+    UTF-8 bytes. None for any other plan."""
     if [step[0] for step in plan] not in (["encode", "decode"], ["encode", "transcode", "decode"]):
         return None
     if plan[0][1] not in _SINGLE_BYTE_CODECS or plan[-1][1] != "utf-8":
         return None
-    offsets: list[int] = []
-    position = 0
-    for char in fixed:
-        offsets.append(position)
-        position += len(char.encode("utf-8", errors="surrogatepass"))
-    return offsets if position == len(line) else None
+    runs: Runs = [(0, 0)]
+    source = 0
+    target = 0
+    for match in _NON_ASCII_RE.finditer(fixed):
+        source += match.start() - target  # ASCII before it: one byte each
+        target = match.start()
+        runs.append((target, source))
+        source += len(match.group().encode("utf-8", errors="surrogatepass"))
+        target += 1
+        runs.append((target, source))
+    if source + len(fixed) - target != len(line):
+        return None
+    return _merge_runs(runs)
 
 
 def _align(source: str, target: str) -> list[int]:

@@ -192,6 +192,25 @@ def test_read_document(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "codec,expected_name",
+    [
+        ("cp1250", "windows-1250"),
+        ("iso-8859-2", "iso-8859-2"),
+        ("utf-16", "utf-16-le"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-8", "utf-8"),
+    ],
+)
+@pytest.mark.parametrize("language", ["cs", "sk"])
+def test_written_files_read_back_exactly(tmp_path: Path, language: str, codec: str, expected_name: str) -> None:
+    text = "\r\n".join(SENTENCES[language]).replace("–", "-")
+    path = tmp_path / f"{language}_{codec}.txt"
+    path.write_bytes(text.encode(codec))
+    document = read_document(path, tmp_path)
+    assert (document.text, document.encoding) == (text, expected_name)
+
+
 def test_read_document_relative_source_and_nested_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write(Path("raw/cs/2021/report.v2.md"), "Zpráva")

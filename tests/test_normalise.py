@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+import ftfy.bad_codecs  # noqa: F401  (the sloppy-windows-125x codecs used to make mojibake)
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -186,6 +187,26 @@ def test_mojibake_offsets_point_at_the_misread_bytes() -> None:
     start, end = result.raw_span(word_start, word_start + len("Příjemce"))
     assert raw[start:end] == "PĹ™Ă\u00adjemce"
     assert raw[result.to_raw(result.text.index("podpory")) :] == "podpory"
+
+
+MOJIBAKE_DOCUMENTS = {
+    "cs": "Příjemce: Sdružení pro integraci a migraci\n\nVýše grantu: 1,5 mil. Kč\nŽluťoučký kůň úpěl ďábelské ódy – stažení",
+    "sk": "Prijímateľ: Liga za ľudské práva\n  • Výška grantu: 8.442,00 €\nŠťastie, päť dôvodov, vŕba, kĺb, Ľubochňa",
+    "en": "The project \u201cExchange of good practice\u201d ran from October 2018 \u2013 May 2019 in Bergen",
+}
+
+
+@pytest.mark.parametrize("language", sorted(MOJIBAKE_DOCUMENTS))
+@pytest.mark.parametrize("codec", ["sloppy-windows-1250", "sloppy-windows-1252", "latin-1"])
+def test_misread_document_is_repaired_with_exact_spans(language: str, codec: str) -> None:
+    original = MOJIBAKE_DOCUMENTS[language]
+    misread = original.encode("utf-8").decode(codec)
+    result = normalise(misread)
+    assert result.text == normalise(original).text
+    for index, char in enumerate(result.text):
+        if not char.isascii() and char.isalpha():
+            start, end = result.raw_span(index, index + 1)
+            assert misread[start:end].encode(codec).decode("utf-8") == char
 
 
 @pytest.mark.parametrize(
