@@ -199,7 +199,12 @@ def normalise(raw: str) -> NormalisedText:
             removed.append(RemovedLine(raw_start, raw_end, rule))
             continue
         absolute = [(target, raw_start + source) for target, source in (runs or _IDENTITY)]
-        end = len(raw_line) if repaired else _content_end(raw_line, text, runs or _IDENTITY)
+        if repaired:
+            end = len(raw_line)
+        elif runs is None:
+            end = len(text)  # one for one: the raw line starts with the text
+        else:
+            end = _content_end(raw_line, text, runs)
         lines.append(_Line(text, absolute, raw_start + end))
     return _assemble(_drop_extra_blank_lines(lines), tuple(removed))
 
@@ -616,8 +621,7 @@ def build_furniture_rules(data: dict[str, Any]) -> FurnitureRules:
         # Room for punctuation, arrows or icons around a listed phrase ("Menu ☰", "Hore ^").
         max_phrase_length=max(len(phrase) for phrase in phrases) + 12,
         logo_words=logo_words,
-        # The accented and the folded spelling share their first three letters (logá / loga).
-        logo_stems=_stems(logo_words),
+        logo_stems=_stems(logo_words, 3),
         image_words=gathered("image_words", optional=True),
         image_extensions=extensions,
         # A file name of at most four space-separated parts: "erasmus_1603208363.jpg", "IMG 0042.JPG".
@@ -627,7 +631,7 @@ def build_furniture_rules(data: dict[str, Any]) -> FurnitureRules:
         copyright_re=re.compile(rf"(?:{mark_pattern}){_YEAR_RANGE}"),
         share_verbs=gathered("share_verbs", optional=True),
         social_networks=social_networks,
-        social_network_stems=_stems(social_networks),
+        social_network_stems=_stems(social_networks, 5),
         cookie_words=cookie_words,
         # "cookie" is in "cookies": look for the words that contain no other listed word.
         cookie_hints=_shortest_forms(cookie_words),
@@ -637,9 +641,10 @@ def build_furniture_rules(data: dict[str, Any]) -> FurnitureRules:
     )
 
 
-def _stems(folded_words: frozenset[str]) -> tuple[str, ...]:
-    """Shortest distinct prefixes (three letters) to look for in a case-folded line before folding it."""
-    return tuple(sorted({word[:3] for word in folded_words}))
+def _stems(folded_words: frozenset[str], length: int) -> tuple[str, ...]:
+    """Prefixes to look for in a case-folded line before folding it: short enough to be free of
+    diacritics and endings (logo / logá -> "log", facebooku -> "faceb")."""
+    return tuple(sorted({word[:length] for word in folded_words}))
 
 
 def _shortest_forms(words: frozenset[str]) -> tuple[str, ...]:
