@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, overload
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-125x codecs)
 
+from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 
 BOILERPLATE_DATA = "boilerplate"
@@ -492,7 +493,6 @@ def _align(source: str, target: str) -> list[int]:
 
 _FOLD_SPLIT_RE = re.compile(r"[\W_]+")
 # Combining marks of the Latin, Greek and Cyrillic letters in these documents.
-_COMBINING_MARK_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]")
 _CAMEL_CASE_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SENTENCE_ENDS = ".!?"
 _YEAR_RANGE = r"(?: *\d{4}(?: *[-–] *\d{4})?)?"
@@ -504,7 +504,7 @@ def fold(text: str) -> str:
     """Case, diacritics and punctuation folded away: "Přeskočit na obsah:" -> "preskocit na obsah"."""
     folded = text.casefold()
     if not folded.isascii():
-        folded = _COMBINING_MARK_RE.sub("", unicodedata.normalize("NFD", folded))
+        folded = strip_diacritics(folded)
     return " ".join(_FOLD_SPLIT_RE.split(folded)).strip()
 
 

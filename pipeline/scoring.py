@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
+from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import FundingProgramme, Model
 
@@ -138,14 +138,8 @@ class _Folding:
     leading_article: re.Pattern[str] | None
 
 
-# The Unicode blocks of combining diacritical marks.
-_COMBINING_MARK = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
 def _strip_marks(text: str) -> str:
-    if text.isascii():
-        return text
-    return _COMBINING_MARK.sub("", unicodedata.normalize("NFKD", text))
+    return strip_diacritics(text, compatibility=True)
 
 
 def _string_list(data: Mapping[str, Any], table: str, key: str) -> list[str]:

@@ -48,17 +48,12 @@ def segmentation_data() -> SegmentationData:
         raise LexiconError(f"segmentation.toml: missing or malformed key {exc}") from exc
 
 
-def _label_pattern(data: SegmentationData) -> re.Pattern[str]:
+@cache
+def _label_pattern() -> re.Pattern[str]:
     # "Label: value" or "Label:" alone: the label starts with an upper-case letter, holds no sentence
     # punctuation and is short; "13:15" and URLs cannot match.
-    return re.compile(
-        rf"^(?P<label>[^\W\d_][^:.!?\n]{{0,{data.max_label_chars - 1}}}?)[ ]?:(?:[ ]+(?P<value>\S[^\n]*))?$"
-    )
-
-
-@cache
-def _compiled_label_pattern() -> re.Pattern[str]:
-    return _label_pattern(segmentation_data())
+    max_chars = segmentation_data().max_label_chars
+    return re.compile(rf"^(?P<label>[^\W\d_][^:.!?\n]{{0,{max_chars - 1}}}?)[ ]?:(?:[ ]+(?P<value>\S[^\n]*))?$")
 
 
 # --- sentences -------------------------------------------------------------------------------------
@@ -145,7 +140,7 @@ def lines_of(text: str) -> list[Line]:
 
 
 def _is_label(text: str, data: SegmentationData) -> re.Match[str] | None:
-    match = _compiled_label_pattern().match(text)
+    match = _label_pattern().match(text)
     if match is None:
         return None
     label = match.group("label")
@@ -157,7 +152,6 @@ def _is_label(text: str, data: SegmentationData) -> re.Match[str] | None:
 def _blocks(text: str, document_language: str) -> Iterator[Segment]:
     """Title, key-value, bullet and paragraph segments, in text order."""
     data = segmentation_data()
-    lines = [line for line in lines_of(text)]
     title_done = False
     pending_label: tuple[str, Line] | None = None  # a "Label:" line waiting for its value
     list_label: str | None = None  # label that bullets below it belong to
@@ -169,7 +163,7 @@ def _blocks(text: str, document_language: str) -> Iterator[Segment]:
             yield _segment("paragraph", text, start, end, document_language)
             paragraph.clear()
 
-    for line in lines:
+    for line in lines_of(text):
         stripped = line.text.strip()
         if not stripped:
             yield from flush_paragraph()

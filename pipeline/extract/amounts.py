@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.folding import lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import AmountMention, AmountRole
 from pipeline.spans import make_evidence
@@ -57,14 +58,6 @@ _FOLD_TABLE: dict[int, str] = {code: _fold_char(chr(code)) for code in range(0x4
 def fold(text: str) -> str:
     """Lower case without diacritics (Latin letters), one character for one, so offsets survive."""
     return text.translate(_FOLD_TABLE)
-
-
-def _lower_same_length(text: str) -> str:
-    """``text.lower()``, keeping any character whose lower case is longer ("İ") as it is."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
 
 
 def _is_case_sensitive(token: str) -> bool:
@@ -652,7 +645,7 @@ def extract_amounts(text: str, language: str) -> list[AmountMention]:
 
     ``text`` is the normalised document text; ``language`` ("cs", "sk", "en") is a hint only.
     """
-    scan = Scan(text=text, lowered=_lower_same_length(text), language=language)
+    scan = Scan(text=text, lowered=lower_same_length(text), language=language)
     mentions: list[AmountMention] = []
     scanned_to = 0  # the next match starts after this
     previous_end = 0  # end of the previous amount: roles are read after it

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.programmes import (
+from pipeline.extract.phrases import (
     LANGUAGES,
     LOWER_LETTERS,
     UPPER_LETTERS,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from pipeline import folding
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
@@ -180,8 +181,7 @@ def _expand(name: str, patterns: Mapping[str, _Pattern], case_count: int, key: s
 
 def strip_diacritics(text: str) -> str:
     """``text`` without combining marks: "Česká republika" -> "Ceska republika"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+    return unicodedata.normalize("NFC", folding.strip_diacritics(text))
 
 
 def _normalised_gap(gap: str) -> str | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import DateMention, DatePrecision, DateRole
 from pipeline.spans import make_evidence
@@ -63,9 +63,7 @@ class DateLexicon:
 
 def fold(text: str) -> str:
     """Lower case, without diacritics, single spaces: the key under which words are looked up."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
+    return " ".join(strip_diacritics(text).lower().split())
 
 
 def _is_string_list(value: Any) -> bool:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
-from pipeline.spans import make_evidence
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
 _WORD = re.compile(r"^[^\W_]+(?:[-'][^\W_]+)*$")
@@ -142,9 +141,7 @@ def lexicon() -> OrgLexicon:
 
 def fold(name: str) -> str:
     """Case- and diacritic-folded name with punctuation collapsed: the key entities are merged on."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"[^\W_]+", letters)
+    words = re.findall(r"[^\W_]+", strip_diacritics(name.casefold(), compatibility=True))
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)

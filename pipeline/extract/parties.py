@@ -9,7 +9,7 @@ bullets introduced as partners; without any of these the promoter is the organis
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -335,7 +335,7 @@ def _same_entity(a: OrgMention, b: OrgMention, entities: Sequence[OrgEntity]) ->
     return entity is not None and entity is _entity_of(b, entities)
 
 
-def _unique(mentions) -> list[OrgMention]:  # type: ignore[no-untyped-def]
+def _unique(mentions: Iterable[OrgMention]) -> list[OrgMention]:
     seen: set[str] = set()
     result: list[OrgMention] = []
     for mention in mentions:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.programmes import LANGUAGES, DataTable, alternation
+from pipeline.extract.phrases import LANGUAGES, DataTable, alternation
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
 

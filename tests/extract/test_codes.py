@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import codes as codes_module
-from pipeline.extract import programmes as programmes_module
+from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import extract_project_codes
 from pipeline.lexicon import LexiconError
 
@@ -116,7 +116,7 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
 
 def test_malformed_data_names_file_and_key(monkeypatch: pytest.MonkeyPatch) -> None:
     codes_module.code_data.cache_clear()
-    monkeypatch.setattr(programmes_module, "load_data", lambda name: {"cs": {"labels": ["Číslo projektu"]}})
+    monkeypatch.setattr(phrases_module, "load_data", lambda name: {"cs": {"labels": ["Číslo projektu"]}})
     try:
         with pytest.raises(LexiconError, match=r"^codes\.toml: cs\.call_cues must be a list"):
             codes_module.code_data()

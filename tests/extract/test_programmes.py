@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import phrases as phrases_module
 from pipeline.extract import programmes as programmes_module
-from pipeline.extract.programmes import extract_programmes, phrase_regex, programme_values
+from pipeline.extract.phrases import phrase_regex
+from pipeline.extract.programmes import extract_programmes, programme_values
 from pipeline.lexicon import LexiconError
 
 
@@ -177,7 +179,7 @@ def test_phrase_notation(phrase: str, matches: list[str], rejects: list[str]) ->
 )
 def test_malformed_data_names_file_and_key(monkeypatch: pytest.MonkeyPatch, data: dict, message: str) -> None:
     programmes_module.programme_data.cache_clear()
-    monkeypatch.setattr(programmes_module, "load_data", lambda name: data)
+    monkeypatch.setattr(phrases_module, "load_data", lambda name: data)
     try:
         with pytest.raises(LexiconError, match=message):
             programmes_module.programme_data()

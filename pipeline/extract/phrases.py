@@ -1,0 +1,167 @@
+"""What the extractors reading phrase lists from data share.
+
+The phrase notation of the data files (``phrase_regex``: ``fond{,u,em} pro azyl``), checked access to a
+data file (``DataTable``) and a fast index of many phrases (``PhraseIndex``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.folding import lower_same_length
+from pipeline.lexicon import LexiconError, load_data
+
+LANGUAGES: tuple[str, ...] = ("cs", "sk", "en")
+
+# Latin letters by case, for patterns that need a capital ("Magistrátem", "Ľudské"); \w has no case.
+UPPER_LETTERS = "".join(chr(code) for code in range(0x41, 0x250) if chr(code).isalpha() and chr(code).isupper())
+LOWER_LETTERS = "".join(chr(code) for code in range(0x61, 0x250) if chr(code).isalpha() and chr(code).islower())
+
+# --- phrase notation ----------------------------------------------------------------------------------
+# "{a,b,}" picks one alternative (the empty one too); a space stands for any run of white space.
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_SPACES = re.compile(r" +")
+
+
+def _literal_regex(literal: str) -> str:
+    if "{" in literal or "}" in literal:
+        raise ValueError(f"unbalanced brace in {literal!r}")
+    return r"\s+".join(re.escape(word) for word in _SPACES.split(literal))
+
+
+def phrase_regex(phrase: str) -> str:
+    """Regex source for a data phrase: ``fond{,u,em} pro azyl`` -> fond, fondu, fondem pro azyl."""
+    parts: list[str] = []
+    position = 0
+    for braces in _BRACES.finditer(phrase):
+        parts.append(_literal_regex(phrase[position : braces.start()]))
+        options = sorted((_literal_regex(option) for option in braces.group(1).split(",")), key=len, reverse=True)
+        parts.append("(?:" + "|".join(options) + ")")
+        position = braces.end()
+    parts.append(_literal_regex(phrase[position:]))
+    return "".join(parts)
+
+
+def alternation(phrases: list[str], ignore_case: bool = True) -> str:
+    """One regex source matching any of the phrases, longest first, as whole words."""
+    flags = "i" if ignore_case else "-i"
+    ordered = sorted(phrases, key=len, reverse=True)
+    return rf"(?<!\w)(?{flags}:" + "|".join(phrase_regex(phrase) for phrase in ordered) + r")(?!\w)"
+
+
+@dataclass(frozen=True, slots=True)
+class DataTable:
+    """A table of a data file, read through checks that name the file and the key on malformed data."""
+
+    file: str
+    path: str
+    data: Mapping[str, Any]
+
+    @classmethod
+    def load(cls, name: str) -> DataTable:
+        return cls(name, "", load_data(name))
+
+    def error(self, key: str, problem: str) -> LexiconError:
+        """An error about ``key`` of this table: "programmes.toml: cs.fillers must be ..."."""
+        where = f"{self.path}.{key}" if self.path else key
+        return LexiconError(f"{self.file}.toml: {where} {problem}")
+
+    def table(self, key: str) -> DataTable:
+        value = self.data.get(key)
+        if not isinstance(value, Mapping):
+            raise self.error(key, "must be a table")
+        return DataTable(self.file, f"{self.path}.{key}" if self.path else key, value)
+
+    def keys(self) -> list[str]:
+        return list(self.data)
+
+    def phrases(self, key: str) -> list[str]:
+        """A list of phrases in valid notation."""
+        value = self.data.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            raise self.error(key, "must be a list of non-empty strings")
+        for item in value:
+            try:
+                phrase_regex(item)
+            except ValueError as exc:
+                raise self.error(key, str(exc)) from exc
+        return value
+
+    def positive_int(self, key: str) -> int:
+        value = self.data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise self.error(key, "must be a positive integer")
+        return value
+
+
+# --- phrase index -------------------------------------------------------------------------------------
+# Hundreds of inflected names in one alternation cost a try per phrase at every word start; indexing the
+# phrases by the first two letters of their first word tries only the few that can start at a given word.
+
+_WORD = re.compile(r"\w+")
+_KEY_LENGTH = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    start: int
+    end: int
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseIndex:
+    """Tagged phrases, indexed by the first two letters of their first word (lower-cased)."""
+
+    keys: re.Pattern[str]  # a key at a word start of the lower-cased text, the longer key first
+    patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
+    tags: Mapping[str, str]  # group name -> tag
+
+    def scan(self, text: str) -> Iterator[PhraseHit]:
+        """Non-overlapping hits in text order; at one word start the longest phrase wins."""
+        resume = 0
+        for key in self.keys.finditer(lower_same_length(text)):
+            start = key.start()
+            if start < resume:
+                continue
+            found = self.patterns[key.group()].match(text, start)
+            if found is not None and found.lastgroup is not None:
+                resume = found.end()
+                yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
+
+
+def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
+    """Index of (phrase, tag, ignore_case) triples; a phrase's first two letters must be literal."""
+    by_key: dict[str, list[tuple[str, str, bool]]] = {}
+    for phrase, tag, ignore_case in tagged:
+        head = _WORD.match(phrase)
+        if head is None or (len(head.group()) < _KEY_LENGTH and phrase[head.end() : head.end() + 1] == "{"):
+            raise LexiconError(f"{file}.toml: phrase {phrase!r} must start with two literal letters")
+        by_key.setdefault(head.group()[:_KEY_LENGTH].lower(), []).append((phrase, tag, ignore_case))
+    patterns: dict[str, re.Pattern[str]] = {}
+    tags: dict[str, str] = {}
+    for key, entries in by_key.items():
+        branches = []
+        for phrase, tag, ignore_case in sorted(entries, key=lambda entry: len(entry[0]), reverse=True):
+            group = f"p{len(tags)}"
+            tags[group] = tag
+            flags = "i" if ignore_case else "-i"
+            branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
+        patterns[key] = re.compile("|".join(branches))
+    keys = re.compile(r"\b(?:" + "|".join(re.escape(key) for key in sorted(patterns, key=len, reverse=True)) + ")")
+    return PhraseIndex(keys, patterns, tags)
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+
+
+def sentence_start(text: str, position: int, window: int) -> int:
+    """Start of the sentence holding ``position``, looking back at most ``window`` characters."""
+    start = max(0, position - window)
+    for boundary in _SENTENCE_BREAK.finditer(text, start, position):
+        start = boundary.end()
+    return start
