@@ -1,7 +1,8 @@
 """Command line: ``run`` (default) and ``audit``. Parses arguments and calls library functions.
 
-Exit codes: 0 every document produced a valid record (or the audit ran); 1 some documents failed
-(their errors are in errors.jsonl); 2 bad usage or unreadable input (missing folder, bad gold file).
+Exit codes: 0 every document produced a valid record (or the audit ran and passed its gate); 1 some
+documents failed (their errors are in errors.jsonl), or a field is below its pinned minimum, or a
+baseline update would lower a minimum; 2 bad usage or unreadable input (missing folder, bad gold file).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--records", type=Path, default=Path("extracted/records.jsonl"), help="records.jsonl to score")
     audit.add_argument("--json", type=Path, default=None, help="also write the audit as JSON to this file")
     audit.add_argument("--max-findings", type=int, default=None, help="list at most this many misses/false positives")
+    audit.add_argument("--html", type=Path, default=None, help="also write the review page (HTML) to this file")
+    audit.add_argument("--baseline", type=Path, default=None, help="quality gate: fail when a field is below its minimum here")
+    audit.add_argument("--update-baseline", action="store_true", help="raise the minimums in --baseline to the current scores")
+    audit.add_argument("--allow-regression", action="store_true", help="with --update-baseline: also lower minimums")
+    audit.add_argument("--draft-gold", type=Path, default=None, help="write draft gold files for records without gold into DIR")
     return parser
 
 
@@ -52,7 +58,10 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def command_audit(args: argparse.Namespace) -> int:
+    from pipeline import audit
+    from pipeline.report import render_report
     from pipeline.scoring import GoldError, RecordsError, load_gold, read_records, render_text, score
+    from pipeline.write import atomic_write_text
 
     try:
         gold = load_gold(args.gold)
@@ -63,10 +72,42 @@ def command_audit(args: argparse.Namespace) -> int:
     report = score(records, gold)
     print(render_text(report, max_findings=args.max_findings))
     if args.json is not None:
-        from pipeline.write import atomic_write_text
-
         atomic_write_text(args.json, report.model_dump_json(indent=2) + "\n")
-    return EXIT_OK
+    if args.html is not None:
+        atomic_write_text(args.html, render_report(sorted(records, key=lambda r: r["doc_id"]), report))
+        print(f"review page: {args.html}")
+    if args.draft_gold is not None:
+        for path in audit.write_draft_gold((r for r in records if r["doc_id"] not in gold), args.draft_gold):
+            print(f"draft gold: {path}")
+    if args.baseline is None:
+        if args.update_baseline:
+            print("error: --update-baseline needs --baseline FILE", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    try:
+        return _gate(args, report)
+    except audit.BaselineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _gate(args: argparse.Namespace, report) -> int:  # type: ignore[no-untyped-def]
+    from pipeline import audit
+
+    if args.update_baseline:
+        update = audit.update_baseline(report, args.baseline, allow_regression=args.allow_regression)
+        for name, (old, new) in sorted(update.raised.items()):
+            print(f"raised {name}: {old:.2f} -> {new:.2f}")
+        if not update.written:
+            lowered = ", ".join(f"{n} {o:.2f} -> {v:.2f}" for n, (o, v) in sorted(update.lowered.items()))
+            print(f"error: refusing to lower minimums ({lowered}); pass --allow-regression to accept", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        for name, (old, new) in sorted(update.lowered.items()):
+            print(f"lowered {name}: {old:.2f} -> {new:.2f}")
+        return EXIT_OK
+    failures = audit.check_gate(report, audit.load_baseline(args.baseline))
+    print(audit.render_gate(failures))
+    return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,15 +13,14 @@ from pydantic import ValidationError
 from pipeline.ingest import IngestError, discover, read_document
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import process_document
-from pipeline.write import write_outputs
+from pipeline.report import render_report
+from pipeline.tables import COVERAGE_FIELDS
+from pipeline.write import atomic_write_text, write_outputs
+
+REPORT_HTML = "report.html"
 
 logger = logging.getLogger(__name__)
 
-# Fields whose presence the run summary counts.
-COVERAGE_FIELDS = (
-    "promoter", "partners", "organisations", "funding_programmes", "project_code", "amounts", "dates",
-    "countries", "emails",
-)
 
 
 @dataclass(slots=True)
@@ -92,6 +91,8 @@ def run(
         result = process_path(path, input_path)
         (records if isinstance(result, Record) else errors).append(result)
     write_outputs(output_path, records, errors)
+    ordered = sorted(records, key=lambda r: r.doc_id)
+    atomic_write_text(output_path / REPORT_HTML, render_report([r.model_dump(mode="json") for r in ordered]))
     summary = RunSummary(documents=len(paths), records=len(records), errors=len(errors))
     for record in records:
         summary.languages[record.language] += 1

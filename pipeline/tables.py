@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     import pandas
 
 LIST_SEPARATOR = "; "
+# Fields whose presence the run summary and the review page count.
+COVERAGE_FIELDS = (
+    "promoter", "partners", "organisations", "funding_programmes", "project_code", "amounts", "dates",
+    "countries", "emails",
+)
 
 
 @dataclass(frozen=True, slots=True)

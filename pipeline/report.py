@@ -1,0 +1,286 @@
+"""A self-contained HTML review page: every extracted value highlighted in its document.
+
+One file, no external resources: a summary (coverage and F1 per field as bars, amounts by programme and
+currency, documents worst first), then per document the normalised text with every value highlighted
+in a colour per field (value, role and rule on hover) beside a list of the record. With gold, false
+positives are marked apart from hits and misses are listed. Documents are collapsed ``<details>``, so a
+page of hundreds of documents opens without rendering them all.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.scoring import FIELDS, AuditReport, Finding
+from pipeline.tables import COVERAGE_FIELDS
+
+# Highlight colours per field, and the order a field wins in when two spans cover the same text.
+FIELD_COLOURS: dict[str, str] = {
+    "promoter": "#f4a261",
+    "partners": "#e9c46a",
+    "organisations": "#a8dadc",
+    "amounts": "#90be6d",
+    "dates": "#b5a8f0",
+    "countries": "#f7b2bd",
+    "funding_programmes": "#8ecae6",
+    "project_code": "#ffd6a5",
+}
+_PRIORITY = {field: rank for rank, field in enumerate(FIELD_COLOURS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    start: int
+    end: int
+    field: str
+    value: str
+    detail: str  # role and rule, shown on hover
+    text: str
+    status: str  # "hit", "false_positive", or "found" when there is no gold
+
+
+def _evidence_items(record: Mapping[str, Any]) -> Iterator[tuple[str, str, str, Mapping[str, Any]]]:
+    """(field, value, detail, evidence) for every value of the record that carries evidence."""
+    promoter = record.get("promoter")
+    if promoter:
+        yield "promoter", promoter["name"], f"rule {promoter['rule']}", promoter["evidence"]
+    for partner in record.get("partners", []):
+        country = f", country {partner['country']}" if partner.get("country") else ""
+        yield "partners", partner["name"], f"rule {partner['rule']}{country}", partner["evidence"]
+    for organisation in record.get("organisations", []):
+        for evidence in organisation["evidence"]:
+            yield "organisations", organisation["name"], f"rule {organisation['rule']}", evidence
+    for amount in record.get("amounts", []):
+        value = f"{amount['value']:,.2f} {amount['currency']}"
+        yield "amounts", value, f"role {amount['role']}, rule {amount['rule']}", amount["evidence"]
+    for date in record.get("dates", []):
+        yield "dates", date["value"], f"role {date['role']}, {date['precision']}, rule {date['rule']}", date["evidence"]
+    for mention in record.get("country_evidence", []):
+        yield "countries", mention["value"], f"rule {mention['rule']}", mention["evidence"]
+    for mention in record.get("funding_evidence", []):
+        yield "funding_programmes", mention["value"], f"rule {mention['rule']}", mention["evidence"]
+    if record.get("project_code_evidence"):
+        yield "project_code", record["project_code"], "project code", record["project_code_evidence"]
+
+
+def _false_positive_keys(findings: Sequence[Finding]) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for finding in findings:
+        if finding.kind == "false_positive":
+            keys.add((finding.field, finding.value))
+            if finding.evidence is not None:
+                keys.add((finding.field, finding.evidence))
+    return keys
+
+
+def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) -> list[Highlight]:
+    """Non-crossing highlights, in text order; of two spans that cross, the lower-ranked field is dropped."""
+    false_positives = _false_positive_keys(findings or [])
+    found: list[Highlight] = []
+    for field, value, detail, evidence in _evidence_items(record):
+        if findings is None:
+            status = "found"
+        elif (field, value) in false_positives or (field, evidence["text"]) in false_positives:
+            status = "false_positive"
+        else:
+            status = "hit"
+        found.append(Highlight(evidence["start"], evidence["end"], field, str(value), detail, evidence["text"], status))
+    ordered = sorted(found, key=lambda h: (h.start, -h.end, _PRIORITY[h.field]))
+    kept: list[Highlight] = []
+    for candidate in ordered:
+        clash = False
+        for other in kept:
+            same = other.start == candidate.start and other.end == candidate.end
+            crossing = other.start < candidate.start < other.end < candidate.end
+            if same or crossing or (candidate.start < other.start < candidate.end < other.end):
+                clash = True
+                break
+        if not clash:
+            kept.append(candidate)
+    return kept
+
+
+def _render_text(text: str, marks: Sequence[Highlight]) -> str:
+    """The text with nested <mark> elements; marks do not cross (see ``highlights``)."""
+    parts: list[str] = []
+    position = 0
+    stack: list[Highlight] = []
+    events = sorted(marks, key=lambda h: (h.start, -h.end))
+    for mark in events:
+        while stack and stack[-1].end <= mark.start:
+            closing = stack.pop()
+            parts.append(html.escape(text[position : closing.end]))
+            parts.append("</mark>")
+            position = closing.end
+        parts.append(html.escape(text[position : mark.start]))
+        title = f"{mark.field}: {mark.value} ({mark.detail})"
+        parts.append(
+            f'<mark class="f-{mark.field} s-{mark.status}" data-field="{mark.field}" data-status="{mark.status}"'
+            f' data-start="{mark.start}" data-end="{mark.end}" data-evidence="{html.escape(mark.text)}"'
+            f' title="{html.escape(title)}">'
+        )
+        position = mark.start
+        stack.append(mark)
+    while stack:
+        closing = stack.pop()
+        parts.append(html.escape(text[position : closing.end]))
+        parts.append("</mark>")
+        position = closing.end
+    parts.append(html.escape(text[position:]))
+    return "".join(parts)
+
+
+def _record_list(record: Mapping[str, Any]) -> str:
+    def row(name: str, values: Sequence[str]) -> str:
+        shown = "".join(f"<li>{html.escape(v)}</li>" for v in values) or "<li class='none'>none</li>"
+        return f"<dt>{name}</dt><dd><ul>{shown}</ul></dd>"
+
+    promoter = record.get("promoter")
+    rows = [
+        row("language", [record["language"]]),
+        row("promoter", [promoter["name"]] if promoter else []),
+        row("partners", [p["name"] + (f" ({p['country']})" if p.get("country") else "") for p in record.get("partners", [])]),
+        row("organisations", [o["name"] for o in record.get("organisations", [])]),
+        row("funding programmes", list(record.get("funding_programmes", []))),
+        row("project code", [record["project_code"]] if record.get("project_code") else []),
+        row("amounts", [f"{a['value']:,.2f} {a['currency']} ({a['role']})" for a in record.get("amounts", [])]),
+        row("dates", [f"{d['value']} ({d['role']})" for d in record.get("dates", [])]),
+        row("countries", list(record.get("countries", []))),
+        row("emails", list(record.get("emails", []))),
+        row("problems", [p["message"] for p in record.get("problems", [])]),
+    ]
+    return "<dl>" + "".join(rows) + "</dl>"
+
+
+def _findings_list(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return ""
+    items = "".join(
+        f'<li class="{f.kind}"><b>{html.escape(f.field)}</b> {f.kind.replace("_", " ")}: {html.escape(f.value)}'
+        + (f' <q>{html.escape(f.evidence)}</q>' if f.evidence else "")
+        + "</li>"
+        for f in findings
+    )
+    return f'<ul class="findings">{items}</ul>'
+
+
+def _bar(label: str, share: float, text: str) -> str:
+    width = max(0.0, min(1.0, share)) * 100
+    return (
+        f'<div class="bar"><span class="label">{html.escape(label)}</span>'
+        f'<span class="track"><span class="fill" style="width:{width:.1f}%"></span></span>'
+        f'<span class="num">{html.escape(text)}</span></div>'
+    )
+
+
+def _coverage(records: Sequence[Mapping[str, Any]]) -> str:
+    total = len(records) or 1
+    bars = []
+    for field in COVERAGE_FIELDS:
+        count = sum(1 for r in records if r.get(field))
+        bars.append(_bar(field, count / total, f"{count}/{len(records)}"))
+    return "".join(bars)
+
+
+def _f1_bars(report: AuditReport) -> str:
+    bars = [_bar(name, score.f1, f"F1 {score.f1:.2f}") for name, score in report.overall.fields.items() if name in FIELDS]
+    return "".join(bars)
+
+
+def _amounts_table(records: Sequence[Mapping[str, Any]]) -> str:
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for record in records:
+        programmes = " + ".join(record.get("funding_programmes", [])) or "(none named)"
+        for amount in record.get("amounts", []):
+            key = (programmes, amount["currency"])
+            totals[key] += amount["value"]
+            counts[key] += 1
+    if not totals:
+        return "<p>No amounts.</p>"
+    rows = "".join(
+        f"<tr><td>{html.escape(p)}</td><td>{c}</td><td class='n'>{counts[(p, c)]}</td><td class='n'>{totals[(p, c)]:,.2f}</td></tr>"
+        for p, c in sorted(totals)
+    )
+    return f"<table><tr><th>programmes</th><th>currency</th><th>amounts</th><th>sum</th></tr>{rows}</table>"
+
+
+def _document_order(records: Sequence[Mapping[str, Any]], findings: Mapping[str, list[Finding]]) -> list[Mapping[str, Any]]:
+    def badness(record: Mapping[str, Any]) -> tuple[int, int, str]:
+        errors = len(findings.get(record["doc_id"], []))
+        found = sum(1 for field in COVERAGE_FIELDS if record.get(field))
+        return (-errors, found, record["doc_id"])
+
+    return sorted(records, key=badness)
+
+
+_STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#222}
+header{padding:12px 20px;background:#264653;color:#fff}
+main{padding:0 20px 40px}
+section.summary{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:20px;margin:16px 0}
+.bar{display:flex;align-items:center;gap:8px;margin:3px 0}
+.bar .label{width:140px}.bar .num{width:80px;text-align:right;font-variant-numeric:tabular-nums}
+.track{flex:1;height:10px;background:#eee;border-radius:5px;overflow:hidden}
+.fill{display:block;height:100%;background:#2a9d8f}
+table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}td.n{text-align:right}
+details.doc{border:1px solid #ccc;border-radius:6px;margin:8px 0}
+details.doc>summary{cursor:pointer;padding:6px 10px;background:#f6f6f6}
+.doc .body{display:grid;grid-template-columns:minmax(0,3fr) minmax(220px,1fr);gap:16px;padding:10px}
+.doc pre{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:0}
+dl{margin:0}dt{font-weight:600;margin-top:6px}dd{margin:0}dd ul{margin:0;padding-left:18px}li.none{color:#999}
+mark{border-radius:3px;padding:0 1px}
+mark.s-false_positive{outline:2px dashed #d62828;outline-offset:1px}
+.findings li.miss{color:#9d0208}.findings li.false_positive{color:#6a040f}
+.legend span{display:inline-block;padding:1px 6px;margin:2px;border-radius:3px}
+#filter{padding:4px 8px;width:260px}
+.badge{font-size:12px;padding:1px 6px;border-radius:8px;background:#ddd;margin-left:6px}
+"""
+_SCRIPT = """
+document.getElementById('filter').addEventListener('input',function(e){
+  var q=e.target.value.toLowerCase();
+  document.querySelectorAll('details.doc').forEach(function(d){
+    d.style.display=d.dataset.search.indexOf(q)>=0?'':'none';});
+});
+"""
+
+
+def render_report(records: Sequence[Mapping[str, Any]], report: AuditReport | None = None, title: str = "Extraction review") -> str:
+    """The whole review page as one HTML string (deterministic for the same input)."""
+    findings_by_doc: dict[str, list[Finding]] = defaultdict(list)
+    if report is not None:
+        for finding in report.findings:
+            findings_by_doc[finding.doc_id].append(finding)
+    colour_rules = "".join(f"mark.f-{field}{{background:{colour}}}" for field, colour in FIELD_COLOURS.items())
+    legend = "".join(f'<span class="f-{f}" style="background:{c}">{f}</span>' for f, c in FIELD_COLOURS.items())
+    summary = [f"<div><h2>Coverage (documents where found)</h2>{_coverage(records)}</div>"]
+    if report is not None:
+        summary.append(f"<div><h2>F1 against gold</h2>{_f1_bars(report)}</div>")
+    summary.append(f"<div><h2>Amounts by programme and currency</h2>{_amounts_table(records)}</div>")
+    documents = []
+    for record in _document_order(records, findings_by_doc):
+        doc_findings = findings_by_doc.get(record["doc_id"], [])
+        marks = highlights(record, doc_findings if report is not None else None)
+        badge = f'<span class="badge">{len(doc_findings)} to check</span>' if report is not None else ""
+        search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
+        documents.append(
+            f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
+            f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
+            f"{html.escape(record.get('title') or '')}{badge}</summary>"
+            f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
+            f"<aside>{_record_list(record)}{_findings_list(doc_findings)}</aside></div></details>"
+        )
+    gold_note = "with gold: dashed outline = false positive; misses listed beside the text" if report is not None else ""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{_STYLE}{colour_rules}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1>{len(records)} documents. {gold_note}</header><main>"
+        f"<section class='summary'>{''.join(summary)}</section>"
+        f"<p class='legend'>{legend}</p>"
+        "<h2>Documents, worst first</h2><input id='filter' placeholder='filter by id or title'>"
+        f"{''.join(documents)}</main><script>{_SCRIPT}</script></body></html>\n"
+    )

@@ -1,0 +1,81 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.process import extract_text
+from pipeline.report import highlights, render_report
+from pipeline.scoring import Finding, load_gold, read_records, score
+from pipeline.runner import run
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "Card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nMinisterstvo vnútra Slovenskej republiky pomáha. Seminár bol 27. februára 2019."
+
+
+def test_highlights_quote_the_text_and_never_cross() -> None:
+    record = extract_text(TEXT, "card").model_dump(mode="json")
+    marks = highlights(record, None)
+    text = record["normalised_text"]
+    assert {m.field for m in marks} >= {"promoter", "amounts", "dates", "countries"}
+    for mark in marks:
+        assert text[mark.start : mark.end] == mark.text
+    for a in marks:
+        for b in marks:
+            assert not (a.start < b.start < a.end < b.end)
+
+
+def test_false_positives_are_marked_apart() -> None:
+    record = extract_text(TEXT, "card").model_dump(mode="json")
+    findings = [Finding(doc_id="card", field="amounts", kind="false_positive", value="8442 EUR", evidence="8 442 €")]
+    statuses = {m.field: m.status for m in highlights(record, findings)}
+    assert statuses["amounts"] == "false_positive" and statuses["dates"] == "hit"
+
+
+def test_report_is_deterministic_and_self_contained() -> None:
+    records = [extract_text(TEXT, "b").model_dump(mode="json"), extract_text(TEXT, "a").model_dump(mode="json")]
+    page = render_report(records)
+    assert page == render_report(records)
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert page.count("<details class=\"doc\"") == 2
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_report_in_headless_chromium(tmp_path: Path) -> None:
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed in CI (.ci/run installs it)")
+        pytest.skip("no chromium on this machine: install Debian's chromium to run the browser test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out = tmp_path / "out"
+    run(ROOT / "raw", out)
+    records = read_records(out / "records.jsonl")
+    page_path = tmp_path / "review.html"
+    page_path.write_text(render_report(records, score(records, load_gold(ROOT / "tests" / "gold"))), encoding="utf-8")
+    expected = {(m.start, m.end, m.text) for r in records for m in highlights(r, [])}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(page_path.as_uri())
+            page.evaluate("document.querySelectorAll('details.doc').forEach(d => d.open = true)")
+            marks = page.eval_on_selector_all(
+                "mark[data-field]",
+                "els => els.map(e => [+e.dataset.start, +e.dataset.end, e.dataset.evidence, e.textContent, e.offsetWidth > 0])",
+            )
+            screenshot = tmp_path / "review.png"
+            page.screenshot(path=str(screenshot))
+        finally:
+            browser.close()
+    assert len(marks) == len(expected) > 20
+    assert {(start, end, evidence) for start, end, evidence, _, _ in marks} == expected
+    assert all(evidence == shown and visible for _, _, evidence, shown, visible in marks)
+    assert screenshot.stat().st_size > 10_000
