@@ -21,9 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run_pipeline.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="process a folder of reports into the output folder")
-    run.add_argument("--input", type=Path, default=Path("raw"), help="folder of reports (default: raw)")
-    run.add_argument("--output", type=Path, default=Path("extracted"), help="output folder (default: extracted)")
+    _add_run_arguments(run)
     run.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    watch = commands.add_parser("watch", help="process reports as they appear or change, until Ctrl-C")
+    _add_run_arguments(watch)
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the folder (default 1)")
+    watch.add_argument("--settle", type=float, default=2.0, help="seconds a file must stay unchanged before it is read (default 2)")
     audit = commands.add_parser("audit", help="score records against gold files")
     audit.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
     audit.add_argument("--records", type=Path, default=Path("extracted/records.jsonl"), help="records.jsonl to score")
@@ -35,6 +38,32 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--allow-regression", action="store_true", help="with --update-baseline: also lower minimums")
     audit.add_argument("--draft-gold", type=Path, default=None, help="write draft gold files for records without gold into DIR")
     return parser
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    from pipeline.runner import Limits
+
+    defaults = Limits()
+    parser.add_argument("--input", type=Path, default=Path("raw"), help="folder of reports (default: raw)")
+    parser.add_argument("--output", type=Path, default=Path("extracted"), help="output folder (default: extracted)")
+    parser.add_argument("--force", action="store_true", help="process every document, changed or not")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="where documents are processed")
+    parser.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a local cluster)")
+    parser.add_argument("--max-bytes", type=int, default=defaults.max_bytes, help="largest input file accepted")
+    parser.add_argument("--time-budget", type=float, default=defaults.seconds, help="seconds allowed per document")
+
+
+def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from pipeline.runner import Limits, RunOptions, default_workers
+
+    workers = args.workers if args.workers is not None else default_workers()
+    if workers < 1 or args.max_bytes < 1 or args.time_budget < 0:
+        raise ValueError("--workers and --max-bytes must be positive, --time-budget not negative")
+    return RunOptions(
+        force=args.force, workers=workers, engine=args.engine, scheduler=args.scheduler,
+        limits=Limits(max_bytes=args.max_bytes, seconds=args.time_budget),
+    )
 
 
 def _progress(show: bool):  # type: ignore[no-untyped-def]
@@ -51,10 +80,36 @@ def command_run(args: argparse.Namespace) -> int:
     if not args.input.is_dir():
         print(f"error: input folder not found: {args.input}", file=sys.stderr)
         return EXIT_USAGE
-    summary = run(args.input, args.output, progress=_progress(not args.no_progress))
+    try:
+        options = _options(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = run(args.input, args.output, progress=_progress(not args.no_progress), options=options)
     print(summary.render())
     print(f"outputs in {args.output}")
     return EXIT_OK if summary.ok else EXIT_SOME_FAILED
+
+
+def command_watch(args: argparse.Namespace) -> int:
+    from pipeline.watch import watch
+
+    if not args.input.is_dir():
+        print(f"error: input folder not found: {args.input}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        options = _options(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"watching {args.input} (Ctrl-C to stop); outputs in {args.output}", flush=True)
+
+    def report(summary) -> None:  # type: ignore[no-untyped-def]
+        print(f"processed {summary.processed}, removed {summary.removed}: {summary.records} records, {summary.errors} errors", flush=True)
+
+    batches = watch(args.input, args.output, options, interval=args.interval, settle_seconds=args.settle, on_batch=report)
+    print(f"stopped after {batches} batches", flush=True)
+    return EXIT_OK
 
 
 def command_audit(args: argparse.Namespace) -> int:
@@ -117,4 +172,6 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(["run", *(argv or [])])
     if args.command == "audit":
         return command_audit(args)
+    if args.command == "watch":
+        return command_watch(args)
     return command_run(args)

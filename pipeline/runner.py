@@ -1,26 +1,64 @@
-"""Run the pipeline over a folder: the only place that reads inputs and writes outputs."""
+"""Run the pipeline over a folder: the only place that reads inputs and writes outputs.
+
+A run plans first: every input file is compared with the output folder's manifest (size and
+modification time, then sha256), and only new or changed documents are processed; records of
+unchanged ones are reused and those of removed files dropped. A change of pipeline version or rules,
+or ``force``, reprocesses everything. Documents are processed in this process, in a pool of worker
+processes, or on a Dask cluster, all through the same per-document function.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import re
+import signal
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline.ingest import IngestError, discover, read_document
+from pipeline.ingest import IngestError, discover, document_id, read_document
+from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import process_document
 from pipeline.report import render_report
-from pipeline.tables import COVERAGE_FIELDS
-from pipeline.write import atomic_write_text, write_outputs
+from pipeline.tables import COVERAGE_FIELDS, TABLES
+from pipeline.write import ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, publish, render_outputs
 
 REPORT_HTML = "report.html"
+MANAGED_FILES = frozenset(
+    {RECORDS_JSONL, RECORDS_JSON, ERRORS_JSONL, REPORT_HTML, MANIFEST_JSON, *(t.file_name for t in TABLES)}
+)
 
 logger = logging.getLogger(__name__)
 
+Outcome = Record | ErrorEntry
+Progress = Callable[[Iterable[Outcome]], Iterable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-document resource limits: one pathological file cannot hang or exhaust the run."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    seconds: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    force: bool = False
+    workers: int = 1
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # Dask scheduler address; None starts a local cluster
+    limits: Limits = Limits()
 
 
 @dataclass(slots=True)
@@ -30,6 +68,9 @@ class RunSummary:
     documents: int = 0
     records: int = 0
     errors: int = 0
+    processed: int = 0
+    skipped: int = 0
+    removed: int = 0
     coverage: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
 
@@ -38,7 +79,10 @@ class RunSummary:
         return self.errors == 0
 
     def render(self) -> str:
-        lines = [f"documents: {self.documents}   records: {self.records}   errors: {self.errors}"]
+        lines = [
+            f"documents: {self.documents}   records: {self.records}   errors: {self.errors}",
+            f"processed: {self.processed}   skipped (unchanged): {self.skipped}   removed: {self.removed}",
+        ]
         if self.languages:
             lines.append("languages: " + ", ".join(f"{code} {n}" for code, n in sorted(self.languages.items())))
         lines.append("fields found (documents):")
@@ -47,13 +91,53 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _found(record: Record, name: str) -> bool:
-    value = getattr(record, name)
-    return bool(value) if not isinstance(value, (int, float)) else True
+# --- one document ---------------------------------------------------------------------------------------
 
 
-def process_path(path: Path, input_dir: Path) -> Record | ErrorEntry:
+class DocumentTimeout(Exception):
+    """A document took longer than its time budget."""
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread only: signals need it)."""
+    usable = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process_path(path: Path, input_dir: Path, limits: Limits = Limits()) -> Outcome:
     """One file to a record, or to the error entry that says why it could not be one."""
+    relative = path.relative_to(input_dir) if path.is_relative_to(input_dir) else Path(path.name)
+    doc_id, source = document_id(relative), str(input_dir / relative)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return ErrorEntry(doc_id=doc_id, source=source, stage="ingest", message=f"cannot read file: {exc.strerror or exc}")
+    if size > limits.max_bytes:
+        message = f"file is {size:,} bytes, above the limit of {limits.max_bytes:,} bytes"
+        return ErrorEntry(doc_id=doc_id, source=source, stage="ingest", message=message)
+    try:
+        with _time_budget(limits.seconds):
+            return _process(path, input_dir)
+    except DocumentTimeout:
+        message = f"processing took longer than the time budget of {limits.seconds:g} s"
+        return ErrorEntry(doc_id=doc_id, source=source, stage="extract", message=message)
+
+
+def _process(path: Path, input_dir: Path) -> Outcome:
     try:
         document = read_document(path, input_dir)
     except IngestError as exc:
@@ -66,6 +150,8 @@ def process_path(path: Path, input_dir: Path) -> Record | ErrorEntry:
         return ErrorEntry(
             doc_id=document.doc_id, source=document.source, stage="validate", message=f"{where}: {first['msg']}"
         )
+    except DocumentTimeout:
+        raise
     except Exception as exc:  # one broken document must not stop the run
         logger.debug("extraction failed for %s", document.source, exc_info=True)
         return ErrorEntry(
@@ -77,27 +163,253 @@ def process_path(path: Path, input_dir: Path) -> Record | ErrorEntry:
     return record
 
 
+# --- planning ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    doc_id: str
+    source: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Plan:
+    inputs: list[InputFile]
+    to_process: list[InputFile]
+    reused: dict[str, DocumentState]  # doc_id -> state of an unchanged document
+    removed: list[str]
+    duplicates: list[InputFile]  # a second file with a doc_id already taken
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_inputs(input_dir: Path) -> tuple[list[InputFile], list[InputFile]]:
+    """Input files with their ids; the second list holds files whose id an earlier file took."""
+    inputs: dict[str, InputFile] = {}
+    duplicates: list[InputFile] = []
+    for path in discover(input_dir):
+        relative = path.relative_to(input_dir)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        item = InputFile(
+            path, document_id(relative), str(input_dir / relative), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0
+        )
+        if item.doc_id in inputs:
+            duplicates.append(item)
+        else:
+            inputs[item.doc_id] = item
+    return list(inputs.values()), duplicates
+
+
+def plan_run(input_dir: Path, output_dir: Path, force: bool, pending: frozenset[str] = frozenset()) -> Plan:
+    """What to process: new or changed documents (all of them when forced or the rules changed).
+
+    ``pending`` names sources not to read yet (files still being written): an earlier result of such a
+    file is kept, a new one waits.
+    """
+    inputs, duplicates = list_inputs(input_dir)
+    manifest = None if force else load_manifest(output_dir)
+    previous = manifest.documents if manifest is not None and manifest.matches_rules() else {}
+    reused: dict[str, DocumentState] = {}
+    to_process: list[InputFile] = []
+    kept_inputs: list[InputFile] = []
+    for item in inputs:
+        state = previous.get(item.doc_id)
+        if item.source in pending:
+            if state is not None and state.source == item.source:
+                reused[item.doc_id] = state
+            continue
+        kept_inputs.append(item)
+        if state is None or state.source != item.source:
+            to_process.append(item)
+        elif state.size == item.size and state.mtime_ns == item.mtime_ns:
+            reused[item.doc_id] = state
+        elif state.size == item.size and _sha256(item.path) == state.sha256:
+            # touched but not changed: reuse, with the new modification time
+            reused[item.doc_id] = state.model_copy(update={"mtime_ns": item.mtime_ns})
+        else:
+            to_process.append(item)
+    present = {item.doc_id for item in inputs}
+    removed = sorted(doc_id for doc_id in previous if doc_id not in present)
+    return Plan(kept_inputs, to_process, reused, removed, duplicates)
+
+
+# --- engines ------------------------------------------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    """Load models and data once per worker process, before its first document."""
+    from pipeline.process import extract_text
+
+    extract_text("Warm-up\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague.")
+
+
+def _process_item(item: tuple[Path, Path, Limits]) -> Outcome:
+    path, input_dir, limits = item
+    return process_path(path, input_dir, limits)
+
+
+def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+    work = [(item.path, input_dir, options.limits) for item in items]
+    if options.workers <= 1 or len(work) <= 1:
+        yield from map(_process_item, work)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    chunk = max(1, min(64, len(work) // (options.workers * 8)))
+    with ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_warm_up) as pool:
+        yield from pool.map(_process_item, work, chunksize=chunk)
+
+
+def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # an optional extra
+        raise RuntimeError("the dask engine needs the optional extra: pip install '.[dask]'") from exc
+    work = [(item.path, input_dir, options.limits) for item in items]
+    if options.scheduler:
+        client = Client(options.scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=max(1, options.workers), threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        # workers run documents in their own threads, where no time budget can interrupt them
+        futures = client.map(_process_item, work, pure=False)
+        for future in futures:
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+    if options.engine == "dask":
+        return _dask_outcomes(items, input_dir, options)
+    return _local_outcomes(items, input_dir, options)
+
+
+# --- the run --------------------------------------------------------------------------------------------------
+
+
+_DOC_ID_PREFIX = re.compile(r'^\{"doc_id":("(?:[^"\\]|\\.)*")')
+
+
+def _previous_outcomes(output_dir: Path, wanted: set[str]) -> dict[str, Outcome]:
+    """Records and errors of unchanged documents, read back from the previous outputs."""
+    found: dict[str, Outcome] = {}
+    for name, model in ((RECORDS_JSONL, Record), (ERRORS_JSONL, ErrorEntry)):
+        path = output_dir / name
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as stream:
+            for line in stream:
+                prefix = _DOC_ID_PREFIX.match(line)
+                if prefix is not None and json.loads(prefix.group(1)) in wanted:
+                    outcome = model.model_validate_json(line)  # type: ignore[attr-defined]
+                    found[outcome.doc_id] = outcome
+    return found
+
+
+def _state(item: InputFile, outcome: Outcome) -> DocumentState:
+    if isinstance(outcome, Record):
+        found = [name for name in COVERAGE_FIELDS if getattr(outcome, name)]
+        return DocumentState(
+            source=item.source, sha256=outcome.sha256, size=item.size, mtime_ns=item.mtime_ns,
+            outcome="record", language=outcome.language, found=found,
+        )
+    return DocumentState(
+        source=item.source, sha256=_sha256_or_empty(item.path), size=item.size, mtime_ns=item.mtime_ns, outcome="error"
+    )
+
+
+def _sha256_or_empty(path: Path) -> str:
+    try:
+        return _sha256(path)
+    except OSError:
+        return ""
+
+
+def _duplicate_error(item: InputFile) -> ErrorEntry:
+    message = f"another input file already has the document id {item.doc_id!r}; rename one of them"
+    return ErrorEntry(doc_id=item.doc_id, source=item.source, stage="ingest", message=message)
+
+
 def run(
     input_dir: Path | str,
     output_dir: Path | str,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    progress: Progress | None = None,
+    options: RunOptions = RunOptions(),
+    pending: frozenset[str] = frozenset(),
 ) -> RunSummary:
-    """Process every document in ``input_dir`` and write the outputs into ``output_dir``."""
+    """Process ``input_dir`` into ``output_dir``: new and changed documents only, unless forced."""
     input_path, output_path = Path(input_dir), Path(output_dir)
-    paths = discover(input_path)
-    records: list[Record] = []
-    errors: list[ErrorEntry] = []
-    for path in progress(paths) if progress else paths:
-        result = process_path(path, input_path)
-        (records if isinstance(result, Record) else errors).append(result)
-    write_outputs(output_path, records, errors)
-    ordered = sorted(records, key=lambda r: r.doc_id)
-    atomic_write_text(output_path / REPORT_HTML, render_report([r.model_dump(mode="json") for r in ordered]))
-    summary = RunSummary(documents=len(paths), records=len(records), errors=len(errors))
-    for record in records:
-        summary.languages[record.language] += 1
-        for name in COVERAGE_FIELDS:
-            summary.coverage[name] += _found(record, name)
-    if errors:
-        logger.warning("%d of %d documents could not be processed; see %s", len(errors), len(paths), output_path / "errors.jsonl")
+    plan = plan_run(input_path, output_path, options.force, pending)
+    summary = RunSummary(
+        documents=len(plan.inputs) + len(plan.duplicates), processed=len(plan.to_process),
+        skipped=len(plan.reused), removed=len(plan.removed),
+    )
+    nothing_changed = (
+        not plan.to_process and not plan.removed and not plan.duplicates and (output_path / MANIFEST_JSON).exists()
+    )
+    if nothing_changed:
+        # the outputs are already those of this input: nothing to read, nothing to write
+        _count_states(summary, plan.reused)
+        return summary
+    previous = _previous_outcomes(output_path, set(plan.reused)) if plan.reused else {}
+    missing = sorted(doc_id for doc_id in plan.reused if doc_id not in previous)
+    if missing:
+        # previous outputs are incomplete (edited or deleted by hand): process those documents again
+        by_id = {item.doc_id: item for item in plan.inputs}
+        plan.to_process.extend(by_id[doc_id] for doc_id in missing if doc_id in by_id)
+        for doc_id in missing:
+            plan.reused.pop(doc_id)
+        summary.processed, summary.skipped = len(plan.to_process), len(plan.reused)
+    outcomes: dict[str, Outcome] = dict(previous)
+    states: dict[str, DocumentState] = dict(plan.reused)
+    produced = _outcomes(plan.to_process, input_path, options)
+    for item, outcome in zip(plan.to_process, progress(produced) if progress else produced):
+        outcomes[item.doc_id] = outcome
+        states[item.doc_id] = _state(item, outcome)
+    errors = [o for o in outcomes.values() if isinstance(o, ErrorEntry)] + [_duplicate_error(d) for d in plan.duplicates]
+    records = sorted((o for o in outcomes.values() if isinstance(o, Record)), key=lambda r: r.doc_id)
+    contents = render_outputs(records, errors)
+    contents[REPORT_HTML] = render_report([r.model_dump(mode="json") for r in records])
+    contents[MANIFEST_JSON] = render_manifest(states)
+    publish(output_path, contents, managed=MANAGED_FILES)
+    _count_states(summary, states)
+    summary.errors += len(plan.duplicates)
+    if summary.errors:
+        logger.warning(
+            "%d of %d documents could not be processed; see %s", summary.errors, summary.documents, output_path / ERRORS_JSONL
+        )
     return summary
+
+
+def _count_states(summary: RunSummary, states: dict[str, DocumentState]) -> None:
+    for state in states.values():
+        if state.outcome == "error":
+            summary.errors += 1
+            continue
+        summary.records += 1
+        summary.languages[state.language or "und"] += 1
+        for name in state.found:
+            summary.coverage[name] += 1
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,135 @@
+"""Incremental runs, worker processes, limits, duplicates and folder-level atomic outputs."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.manifest import MANIFEST_JSON
+from pipeline.runner import Limits, RunOptions, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "raw", folder)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_second_run_skips_everything_and_writes_nothing(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(inputs, out)
+    assert (first.processed, first.skipped, first.records) == (5, 0, 5)
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    second = run(inputs, out)
+    assert (second.processed, second.skipped, second.removed, second.records) == (0, 5, 0, 5)
+    assert second.coverage == first.coverage and second.languages == first.languages
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_incremental_outputs_equal_a_full_run(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(inputs, out)
+    (inputs / "seed_003.txt").unlink()
+    with open(inputs / "seed_001.txt", "a", encoding="utf-8") as stream:
+        stream.write("\nThe final conference took place in Bratislava on 5 May 2020.\n")
+    (inputs / "new.txt").write_text("Karta\n\nŽiadateľ: Nadácia Pontis\nVýška grantu: 10 000 €\n", encoding="utf-8")
+    os.utime(inputs / "seed_002.txt")  # touched, not changed
+    summary = run(inputs, out)
+    assert (summary.processed, summary.skipped, summary.removed) == (2, 3, 1)
+    full = tmp_path / "full"
+    run(inputs, full, options=RunOptions(force=True))
+    assert snapshot(out) == snapshot(full)
+
+
+def test_changed_rules_reprocess_everything(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(inputs, out)
+    manifest = json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))
+    manifest["rules"] = "0" * 64
+    (out / MANIFEST_JSON).write_text(json.dumps(manifest), encoding="utf-8")
+    assert run(inputs, out).processed == 5
+    assert run(inputs, out, options=RunOptions(force=True)).processed == 5
+
+
+def test_two_workers_give_the_same_outputs(inputs: Path, tmp_path: Path) -> None:
+    run(inputs, tmp_path / "one", options=RunOptions(workers=1))
+    run(inputs, tmp_path / "two", options=RunOptions(workers=2))
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_size_limit_and_duplicate_ids_are_errors(inputs: Path, tmp_path: Path) -> None:
+    (inputs / "seed_000.md").write_text("Same id as seed_000.txt\n\nOrganization name: CVEK\n", encoding="utf-8")
+    (inputs / "big.txt").write_text("x" * 5000, encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run(inputs, out, options=RunOptions(limits=Limits(max_bytes=4500)))
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_id = {(e["doc_id"], Path(e["source"]).name): e for e in errors}
+    assert "above the limit" in by_id[("big", "big.txt")]["message"]
+    # files are read in sorted order: seed_000.md takes the id, seed_000.txt is the duplicate
+    assert "already has the document id" in by_id[("seed_000", "seed_000.txt")]["message"]
+    assert summary.errors == 2 and summary.records == 5
+
+
+def test_time_budget_stops_a_slow_document(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.runner as runner
+
+    def slow(document):  # type: ignore[no-untyped-def]
+        time.sleep(5)
+
+    monkeypatch.setattr(runner, "process_document", slow)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    summary = run(inputs, out, options=RunOptions(limits=Limits(seconds=0.2)))
+    assert time.monotonic() - started < 4
+    errors = (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert summary.errors == 5 and all("time budget" in json.loads(e)["message"] for e in errors)
+
+
+_KILLED_RUN = """
+import sys
+from pipeline.runner import run
+run(sys.argv[1], sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.3, 1.8, 2.5])
+def test_killed_run_leaves_outputs_before_or_after(inputs: Path, tmp_path: Path, delay: float) -> None:
+    out = tmp_path / "out"
+    run(inputs, out)
+    before = snapshot(out)
+    for index in range(15):
+        (inputs / f"copy_{index}.txt").write_bytes((inputs / "seed_002.txt").read_bytes().replace(b"CZ03-0097", f"CZ03-{index:04d}".encode()))
+    after_dir = tmp_path / "after"
+    run(inputs, after_dir, options=RunOptions(force=True))
+    after = snapshot(after_dir)
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, str(inputs), str(out)], cwd=ROOT)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert snapshot(out) in (before, after)
+    run(inputs, out)
+    assert snapshot(out) == after
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_dask_engine_gives_the_same_outputs(inputs: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    run(inputs, tmp_path / "local", options=RunOptions(workers=1))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        options = RunOptions(engine="dask", scheduler=cluster.scheduler_address)
+        summary = run(inputs, tmp_path / "dask", options=options)
+    assert summary.records == 5
+    assert snapshot(tmp_path / "local") == snapshot(tmp_path / "dask")
