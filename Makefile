@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test audit schemas clean
+.PHONY: run test audit bench schemas clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: $(STAMP_RUN)
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP_TEST)
+	$(BIN)/python benchmarks/throughput.py
 
 audit: $(STAMP_RUN)
 	$(BIN)/python run_pipeline.py audit --gold tests/gold --records extracted/records.jsonl
