@@ -10,10 +10,12 @@ page of hundreds of documents opens without rendering them all.
 from __future__ import annotations
 
 import html
+import io
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TextIO
 
 from pipeline.scoring import FIELDS, AuditReport, Finding
 from pipeline.tables import COVERAGE_FIELDS
@@ -81,14 +83,14 @@ def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) ->
     """Non-crossing highlights, in text order; of two spans that cross, the lower-ranked field is dropped."""
     false_positives = _false_positive_keys(findings or [])
     found: list[Highlight] = []
-    for field, value, detail, evidence in _evidence_items(record):
+    for name, value, detail, evidence in _evidence_items(record):
         if findings is None:
             status = "found"
-        elif (field, value) in false_positives or (field, evidence["text"]) in false_positives:
+        elif (name, value) in false_positives or (name, evidence["text"]) in false_positives:
             status = "false_positive"
         else:
             status = "hit"
-        found.append(Highlight(evidence["start"], evidence["end"], field, str(value), detail, evidence["text"], status))
+        found.append(Highlight(evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status))
     ordered = sorted(found, key=lambda h: (h.start, -h.end, _PRIORITY[h.field]))
     kept: list[Highlight] = []
     for candidate in ordered:
@@ -177,13 +179,32 @@ def _bar(label: str, share: float, text: str) -> str:
     )
 
 
-def _coverage(records: Sequence[Mapping[str, Any]]) -> str:
-    total = len(records) or 1
-    bars = []
-    for field in COVERAGE_FIELDS:
-        count = sum(1 for r in records if r.get(field))
-        bars.append(_bar(field, count / total, f"{count}/{len(records)}"))
-    return "".join(bars)
+@dataclass(slots=True)
+class Aggregates:
+    """What the summary needs, gathered one record at a time."""
+
+    documents: int = 0
+    coverage: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    amount_totals: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    amount_counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        self.documents += 1
+        for name in COVERAGE_FIELDS:
+            self.coverage[name] += bool(record.get(name))
+        programmes = " + ".join(record.get("funding_programmes", [])) or "(none named)"
+        for amount in record.get("amounts", []):
+            key = (programmes, amount["currency"])
+            self.amount_totals[key] += amount["value"]
+            self.amount_counts[key] += 1
+
+
+def _coverage(aggregates: Aggregates) -> str:
+    total = aggregates.documents or 1
+    return "".join(
+        _bar(name, aggregates.coverage[name] / total, f"{aggregates.coverage[name]}/{aggregates.documents}")
+        for name in COVERAGE_FIELDS
+    )
 
 
 def _f1_bars(report: AuditReport) -> str:
@@ -191,15 +212,8 @@ def _f1_bars(report: AuditReport) -> str:
     return "".join(bars)
 
 
-def _amounts_table(records: Sequence[Mapping[str, Any]]) -> str:
-    totals: dict[tuple[str, str], float] = defaultdict(float)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for record in records:
-        programmes = " + ".join(record.get("funding_programmes", [])) or "(none named)"
-        for amount in record.get("amounts", []):
-            key = (programmes, amount["currency"])
-            totals[key] += amount["value"]
-            counts[key] += 1
+def _amounts_table(aggregates: Aggregates) -> str:
+    totals, counts = aggregates.amount_totals, aggregates.amount_counts
     if not totals:
         return "<p>No amounts.</p>"
     rows = "".join(
@@ -209,13 +223,10 @@ def _amounts_table(records: Sequence[Mapping[str, Any]]) -> str:
     return f"<table><tr><th>programmes</th><th>currency</th><th>amounts</th><th>sum</th></tr>{rows}</table>"
 
 
-def _document_order(records: Sequence[Mapping[str, Any]], findings: Mapping[str, list[Finding]]) -> list[Mapping[str, Any]]:
-    def badness(record: Mapping[str, Any]) -> tuple[int, int, str]:
-        errors = len(findings.get(record["doc_id"], []))
-        found = sum(1 for field in COVERAGE_FIELDS if record.get(field))
-        return (-errors, found, record["doc_id"])
-
-    return sorted(records, key=badness)
+def _badness(record: Mapping[str, Any], findings: Sequence[Finding]) -> tuple[int, int, str]:
+    """Sort key putting documents with most to check first, then those with least found."""
+    found = sum(1 for name in COVERAGE_FIELDS if record.get(name))
+    return (-len(findings), found, record["doc_id"])
 
 
 _STYLE = """
@@ -249,38 +260,74 @@ document.getElementById('filter').addEventListener('input',function(e){
 """
 
 
+def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> str:
+    marks = highlights(record, findings if with_gold else None)
+    badge = f'<span class="badge">{len(findings)} to check</span>' if with_gold else ""
+    search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
+    return (
+        f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
+        f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
+        f"{html.escape(record.get('title') or '')}{badge}</summary>"
+        f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
+        f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div></details>"
+    )
+
+
+class ReportBuilder:
+    """Builds the review page one record at a time: sections go to a scratch file, so memory stays
+    small; the page is assembled (summary first, documents worst first) when it is written."""
+
+    def __init__(self, report: AuditReport | None = None, title: str = "Extraction review") -> None:
+        self.report = report
+        self.title = title
+        self.aggregates = Aggregates()
+        self._findings: dict[str, list[Finding]] = defaultdict(list)
+        for finding in report.findings if report is not None else []:
+            self._findings[finding.doc_id].append(finding)
+        self._scratch = tempfile.TemporaryFile("w+b")
+        self._sections: list[tuple[tuple[int, int, str], int, int]] = []  # (order key, offset, length)
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        findings = self._findings.get(record["doc_id"], [])
+        section = _section(record, findings, self.report is not None).encode("utf-8")
+        offset = self._scratch.tell()
+        self._scratch.write(section)
+        self._sections.append((_badness(record, findings), offset, len(section)))
+        self.aggregates.add(record)
+
+    def write(self, stream: TextIO) -> None:
+        """Write the whole page to ``stream`` and release the scratch file."""
+        stream.write(self._head())
+        for _, offset, length in sorted(self._sections):
+            self._scratch.seek(offset)
+            stream.write(self._scratch.read(length).decode("utf-8"))
+        stream.write(f"</main><script>{_SCRIPT}</script></body></html>\n")
+        self._scratch.close()
+
+    def _head(self) -> str:
+        report, aggregates = self.report, self.aggregates
+        colour_rules = "".join(f"mark.f-{name}{{background:{colour}}}" for name, colour in FIELD_COLOURS.items())
+        legend = "".join(f'<span class="f-{f}" style="background:{c}">{f}</span>' for f, c in FIELD_COLOURS.items())
+        summary = [f"<div><h2>Coverage (documents where found)</h2>{_coverage(aggregates)}</div>"]
+        if report is not None:
+            summary.append(f"<div><h2>F1 against gold</h2>{_f1_bars(report)}</div>")
+        summary.append(f"<div><h2>Amounts by programme and currency</h2>{_amounts_table(aggregates)}</div>")
+        gold_note = "with gold: dashed outline = false positive; misses listed beside the text" if report is not None else ""
+        return (
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(self.title)}</title><style>{_STYLE}{colour_rules}</style></head><body>"
+            f"<header><h1>{html.escape(self.title)}</h1>{aggregates.documents} documents. {gold_note}</header><main>"
+            f"<section class='summary'>{''.join(summary)}</section>"
+            f"<p class='legend'>{legend}</p>"
+            "<h2>Documents, worst first</h2><input id='filter' placeholder='filter by id or title'>"
+        )
+
+
 def render_report(records: Sequence[Mapping[str, Any]], report: AuditReport | None = None, title: str = "Extraction review") -> str:
     """The whole review page as one HTML string (deterministic for the same input)."""
-    findings_by_doc: dict[str, list[Finding]] = defaultdict(list)
-    if report is not None:
-        for finding in report.findings:
-            findings_by_doc[finding.doc_id].append(finding)
-    colour_rules = "".join(f"mark.f-{field}{{background:{colour}}}" for field, colour in FIELD_COLOURS.items())
-    legend = "".join(f'<span class="f-{f}" style="background:{c}">{f}</span>' for f, c in FIELD_COLOURS.items())
-    summary = [f"<div><h2>Coverage (documents where found)</h2>{_coverage(records)}</div>"]
-    if report is not None:
-        summary.append(f"<div><h2>F1 against gold</h2>{_f1_bars(report)}</div>")
-    summary.append(f"<div><h2>Amounts by programme and currency</h2>{_amounts_table(records)}</div>")
-    documents = []
-    for record in _document_order(records, findings_by_doc):
-        doc_findings = findings_by_doc.get(record["doc_id"], [])
-        marks = highlights(record, doc_findings if report is not None else None)
-        badge = f'<span class="badge">{len(doc_findings)} to check</span>' if report is not None else ""
-        search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
-        documents.append(
-            f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
-            f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
-            f"{html.escape(record.get('title') or '')}{badge}</summary>"
-            f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
-            f"<aside>{_record_list(record)}{_findings_list(doc_findings)}</aside></div></details>"
-        )
-    gold_note = "with gold: dashed outline = false positive; misses listed beside the text" if report is not None else ""
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{_STYLE}{colour_rules}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1>{len(records)} documents. {gold_note}</header><main>"
-        f"<section class='summary'>{''.join(summary)}</section>"
-        f"<p class='legend'>{legend}</p>"
-        "<h2>Documents, worst first</h2><input id='filter' placeholder='filter by id or title'>"
-        f"{''.join(documents)}</main><script>{_SCRIPT}</script></body></html>\n"
-    )
+    builder = ReportBuilder(report, title)
+    for record in records:
+        builder.add(record)
+    buffer = io.StringIO()
+    builder.write(buffer)
+    return buffer.getvalue()

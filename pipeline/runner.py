@@ -29,9 +29,9 @@ from pipeline.ingest import IngestError, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import process_document
-from pipeline.report import render_report
 from pipeline.tables import COVERAGE_FIELDS, TABLES
-from pipeline.write import ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, publish, render_outputs
+from pipeline.report import ReportBuilder
+from pipeline.write import ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, staged_folder, atomic_write_text
 
 REPORT_HTML = "report.html"
 MANAGED_FILES = frozenset(
@@ -309,20 +309,40 @@ def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) 
 _DOC_ID_PREFIX = re.compile(r'^\{"doc_id":("(?:[^"\\]|\\.)*")')
 
 
-def _previous_outcomes(output_dir: Path, wanted: set[str]) -> dict[str, Outcome]:
-    """Records and errors of unchanged documents, read back from the previous outputs."""
-    found: dict[str, Outcome] = {}
-    for name, model in ((RECORDS_JSONL, Record), (ERRORS_JSONL, ErrorEntry)):
-        path = output_dir / name
-        if not path.exists():
-            continue
+def _line_doc_id(line: str) -> str | None:
+    prefix = _DOC_ID_PREFIX.match(line)
+    return json.loads(prefix.group(1)) if prefix is not None else None
+
+
+def _previous_records(output_dir: Path, wanted: set[str]) -> Iterator[Record]:
+    """Records of unchanged documents read back from the previous records.jsonl, in its doc_id order."""
+    path = output_dir / RECORDS_JSONL
+    if not wanted or not path.exists():
+        return
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            if _line_doc_id(line) in wanted:
+                yield Record.model_validate_json(line)
+
+
+def _previous_errors(output_dir: Path, wanted: set[str]) -> dict[str, ErrorEntry]:
+    path = output_dir / ERRORS_JSONL
+    if not wanted or not path.exists():
+        return {}
+    errors = (ErrorEntry.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line)
+    return {error.doc_id: error for error in errors if error.doc_id in wanted}
+
+
+def _available_previous(output_dir: Path, reused: dict[str, DocumentState]) -> set[str]:
+    """Reused ids whose previous record or error is really in the outputs (they may have been edited)."""
+    expected_records = {doc_id for doc_id, state in reused.items() if state.outcome == "record"}
+    present: set[str] = set()
+    path = output_dir / RECORDS_JSONL
+    if expected_records and path.exists():
         with open(path, encoding="utf-8") as stream:
-            for line in stream:
-                prefix = _DOC_ID_PREFIX.match(line)
-                if prefix is not None and json.loads(prefix.group(1)) in wanted:
-                    outcome = model.model_validate_json(line)  # type: ignore[attr-defined]
-                    found[outcome.doc_id] = outcome
-    return found
+            present |= {doc_id for doc_id in map(_line_doc_id, stream) if doc_id in expected_records}
+    present |= set(_previous_errors(output_dir, {d for d, s in reused.items() if s.outcome == "error"}))
+    return present
 
 
 def _state(item: InputFile, outcome: Outcome) -> DocumentState:
@@ -359,6 +379,7 @@ def run(
     """Process ``input_dir`` into ``output_dir``: new and changed documents only, unless forced."""
     input_path, output_path = Path(input_dir), Path(output_dir)
     plan = plan_run(input_path, output_path, options.force, pending)
+    plan.to_process.sort(key=lambda item: item.doc_id)
     summary = RunSummary(
         documents=len(plan.inputs) + len(plan.duplicates), processed=len(plan.to_process),
         skipped=len(plan.reused), removed=len(plan.removed),
@@ -370,27 +391,16 @@ def run(
         # the outputs are already those of this input: nothing to read, nothing to write
         _count_states(summary, plan.reused)
         return summary
-    previous = _previous_outcomes(output_path, set(plan.reused)) if plan.reused else {}
-    missing = sorted(doc_id for doc_id in plan.reused if doc_id not in previous)
+    missing = sorted(set(plan.reused) - _available_previous(output_path, plan.reused))
     if missing:
         # previous outputs are incomplete (edited or deleted by hand): process those documents again
         by_id = {item.doc_id: item for item in plan.inputs}
         plan.to_process.extend(by_id[doc_id] for doc_id in missing if doc_id in by_id)
+        plan.to_process.sort(key=lambda item: item.doc_id)
         for doc_id in missing:
             plan.reused.pop(doc_id)
         summary.processed, summary.skipped = len(plan.to_process), len(plan.reused)
-    outcomes: dict[str, Outcome] = dict(previous)
-    states: dict[str, DocumentState] = dict(plan.reused)
-    produced = _outcomes(plan.to_process, input_path, options)
-    for item, outcome in zip(plan.to_process, progress(produced) if progress else produced):
-        outcomes[item.doc_id] = outcome
-        states[item.doc_id] = _state(item, outcome)
-    errors = [o for o in outcomes.values() if isinstance(o, ErrorEntry)] + [_duplicate_error(d) for d in plan.duplicates]
-    records = sorted((o for o in outcomes.values() if isinstance(o, Record)), key=lambda r: r.doc_id)
-    contents = render_outputs(records, errors)
-    contents[REPORT_HTML] = render_report([r.model_dump(mode="json") for r in records])
-    contents[MANIFEST_JSON] = render_manifest(states)
-    publish(output_path, contents, managed=MANAGED_FILES)
+    states = _write_run(plan, input_path, output_path, options, progress)
     _count_states(summary, states)
     summary.errors += len(plan.duplicates)
     if summary.errors:
@@ -398,6 +408,42 @@ def run(
             "%d of %d documents could not be processed; see %s", summary.errors, summary.documents, output_path / ERRORS_JSONL
         )
     return summary
+
+
+def _write_run(
+    plan: Plan, input_path: Path, output_path: Path, options: RunOptions, progress: Progress | None
+) -> dict[str, DocumentState]:
+    """Stream every document's outcome, in doc_id order, into a staged output folder and publish it.
+
+    Reused records are read back from the previous outputs as the merge reaches them and new ones are
+    written as they arrive, so memory does not grow with the number of documents.
+    """
+    states: dict[str, DocumentState] = dict(plan.reused)
+    reused_records = _previous_records(output_path, {d for d, s in plan.reused.items() if s.outcome == "record"})
+    reused_errors = _previous_errors(output_path, {d for d, s in plan.reused.items() if s.outcome == "error"})
+    produced = _outcomes(plan.to_process, input_path, options)
+    fresh = iter(progress(produced) if progress else produced)
+    to_process = iter(plan.to_process)
+    with staged_folder(output_path) as staging:
+        writer, report = OutputWriter(staging), ReportBuilder()
+        for doc_id in sorted({item.doc_id for item in plan.to_process} | set(plan.reused)):
+            if doc_id in plan.reused:
+                outcome: Outcome = reused_errors[doc_id] if doc_id in reused_errors else next(reused_records)
+            else:
+                item, outcome = next(to_process), next(fresh)
+                states[doc_id] = _state(item, outcome)
+            if isinstance(outcome, Record):
+                writer.add_record(outcome)
+                report.add(outcome.model_dump(mode="json"))
+            else:
+                writer.add_error(outcome)
+        for duplicate in plan.duplicates:
+            writer.add_error(_duplicate_error(duplicate))
+        writer.close()
+        with open(staging / REPORT_HTML, "w", encoding="utf-8", newline="") as stream:
+            report.write(stream)
+        atomic_write_text(staging / MANIFEST_JSON, render_manifest(states))
+    return states
 
 
 def _count_states(summary: RunSummary, states: dict[str, DocumentState]) -> None:

@@ -11,7 +11,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.models import ErrorEntry, Record
@@ -46,14 +48,6 @@ def record_json(record: Record) -> str:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
 
 
-def records_jsonl(records: Sequence[Record]) -> str:
-    return "".join(record_json(r) + "\n" for r in records)
-
-
-def records_json(records: Sequence[Record]) -> str:
-    return json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2) + "\n"
-
-
 def errors_jsonl(errors: Sequence[ErrorEntry]) -> str:
     return "".join(json.dumps(e.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n" for e in errors)
 
@@ -84,25 +78,60 @@ def table_csv(table: Table, records: Sequence[Record]) -> str:
     return buffer.getvalue()
 
 
-def render_outputs(records: Sequence[Record], errors: Sequence[ErrorEntry]) -> dict[str, str]:
-    """File name -> content of the data outputs: records sorted by doc_id, errors by doc_id."""
-    ordered = sorted(records, key=lambda r: r.doc_id)
-    ordered_errors = sorted(errors, key=lambda e: (e.doc_id, e.source, e.stage))
-    contents: dict[str, str] = {
-        RECORDS_JSONL: records_jsonl(ordered),
-        RECORDS_JSON: records_json(ordered),
-        ERRORS_JSONL: errors_jsonl(ordered_errors),
-    }
-    for table in TABLES:
-        contents[table.file_name] = table_csv(table, ordered)
-    return contents
+class OutputWriter:
+    """Writes the data outputs one record at a time, in doc_id order, so memory stays flat in N."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.errors: list[ErrorEntry] = []
+        self._streams = {
+            name: open(folder / name, "w", encoding="utf-8", newline="")
+            for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
+        }
+        self._csv = {t.name: csv.writer(self._streams[t.file_name], lineterminator="\n") for t in TABLES}
+        for table in TABLES:
+            self._csv[table.name].writerow([c.name for c in table.columns])
+        self._records = 0
+
+    def add_record(self, record: Record) -> None:
+        data = record.model_dump(mode="json")
+        self._streams[RECORDS_JSONL].write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        # one element of a JSON array written with indent=2, as json.dumps(list, indent=2) would write it
+        element = textwrap.indent(json.dumps(data, ensure_ascii=False, indent=2), "  ")
+        self._streams[RECORDS_JSON].write(("[\n" if self._records == 0 else ",\n") + element)
+        for table in TABLES:
+            writer = self._csv[table.name]
+            for row in table.rows(record):
+                writer.writerow([safe_cell(row[c.name]) for c in table.columns])
+        self._records += 1
+
+    def add_error(self, error: ErrorEntry) -> None:
+        self.errors.append(error)
+
+    def close(self) -> list[str]:
+        """Finish every file (errors sorted by doc_id); return the names written."""
+        self._streams[RECORDS_JSON].write("\n]\n" if self._records else "[]\n")
+        for stream in self._streams.values():
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        ordered = sorted(self.errors, key=lambda e: (e.doc_id, e.source, e.stage))
+        _write_file(self.folder / ERRORS_JSONL, errors_jsonl(ordered))
+        for name in self._streams:
+            os.chmod(self.folder / name, 0o644)
+        return [*self._streams, ERRORS_JSONL]
 
 
 def write_outputs(output_dir: Path, records: Sequence[Record], errors: Sequence[ErrorEntry]) -> list[Path]:
     """Write every data output into ``output_dir`` at once; return the paths."""
-    contents = render_outputs(records, errors)
-    publish(output_dir, contents)
-    return [output_dir / name for name in contents]
+    with staged_folder(output_dir) as staging:
+        writer = OutputWriter(staging)
+        for record in sorted(records, key=lambda r: r.doc_id):
+            writer.add_record(record)
+        for error in errors:
+            writer.add_error(error)
+        names = writer.close()
+    return [output_dir / name for name in names]
 
 
 # --- publishing a whole folder at once -----------------------------------------------------------------
@@ -164,29 +193,31 @@ def remove_stale_staging(output_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def publish(output_dir: Path, contents: Mapping[str, str], managed: frozenset[str] | None = None) -> None:
-    """Make ``output_dir`` hold exactly ``contents`` (plus nothing else of ours), all at once."""
+@contextmanager
+def staged_folder(output_dir: Path) -> Iterator[Path]:
+    """A staging folder beside ``output_dir``; on success it replaces ``output_dir`` all at once.
+
+    If ``output_dir`` holds files of its own (not outputs), only the staged files are moved in, each
+    atomically. On an exception the staging folder is removed and ``output_dir`` is left as it was.
+    """
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(output_dir)
-    ours = set(contents) | set(managed or ())
-    foreign = output_dir.exists() and any(entry.name not in ours for entry in output_dir.iterdir())
-    if foreign:
-        logger.info("%s holds other files: outputs are replaced one by one", output_dir)
-        for name, content in contents.items():
-            atomic_write_text(output_dir / name, content)
-        return
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output_dir), dir=output_dir.parent))
     try:
         os.chmod(staging, 0o755)
-        for name, content in contents.items():
-            _write_file(staging / name, content)
-        _fsync_dir(staging)
-        if not output_dir.exists():
-            os.rename(staging, output_dir)
-        elif not _exchange(staging, output_dir):
-            for name in contents:
-                os.replace(staging / name, output_dir / name)
-        _fsync_dir(output_dir.parent)
+        yield staging
+        _commit(staging, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after an exchange: the previous outputs
+
+
+def _commit(staging: Path, output_dir: Path) -> None:
+    names = {entry.name for entry in staging.iterdir()}
+    _fsync_dir(staging)
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+    elif any(entry.name not in names for entry in output_dir.iterdir()) or not _exchange(staging, output_dir):
+        for name in sorted(names):
+            os.replace(staging / name, output_dir / name)
+    _fsync_dir(output_dir.parent)
