@@ -7,6 +7,7 @@ is asked for explicitly.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 from pipeline.scoring import AuditReport, GoldDocument
 from pipeline.write import atomic_write_text
 
+logger = logging.getLogger(__name__)
 BASELINE_DESCRIPTION = "Pinned minimum F1 per field on tests/gold (the seed documents). Raise only."
 
 
@@ -122,12 +124,21 @@ def draft_gold(record: Mapping[str, Any]) -> dict[str, Any]:
     return draft
 
 
+def _safe_file_stem(name: str) -> bool:
+    """A document id that names a file inside the gold folder and nowhere else."""
+    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name and "\x00" not in name
+
+
 def write_draft_gold(records: Iterable[Mapping[str, Any]], gold_dir: Path) -> list[Path]:
     """Draft gold files for records that have none yet in ``gold_dir``; existing files are never touched."""
     gold_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for record in sorted(records, key=lambda r: r["doc_id"]):
-        path = gold_dir / f"{record['doc_id']}.json"
+        doc_id = str(record["doc_id"])
+        if not _safe_file_stem(doc_id):
+            logger.warning("no draft gold for document id %r: not usable as a file name", doc_id)
+            continue
+        path = gold_dir / f"{doc_id}.json"
         if path.exists():
             continue
         atomic_write_text(path, json.dumps(draft_gold(record), ensure_ascii=False, indent=1) + "\n")

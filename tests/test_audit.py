@@ -86,3 +86,10 @@ def test_audit_command_gate_html_and_drafts(tmp_path: Path) -> None:
     assert failed.returncode == 1 and "amounts" in failed.stdout.split("quality gate FAILED")[1]
     drafts = run_cli("audit", "--gold", str(ROOT / "tests" / "gold"), "--records", str(records), "--draft-gold", str(tmp_path / "drafts"))
     assert drafts.returncode == 0 and not list((tmp_path / "drafts").iterdir())  # every seed has gold already
+
+
+@pytest.mark.parametrize("doc_id", ["../outside", "a/b", ".hidden", "nul\x00byte"])
+def test_draft_gold_never_writes_outside_the_gold_folder(record: dict, tmp_path: Path, doc_id: str) -> None:
+    gold_dir = tmp_path / "gold"
+    assert write_draft_gold([dict(record, doc_id=doc_id)], gold_dir) == []
+    assert list(gold_dir.iterdir()) == [] and not (tmp_path / "outside.json").exists()
