@@ -1,9 +1,11 @@
-"""Ingest: find the input files, read their bytes and decode them to text.
+"""Ingest: find the input files, read their bytes and turn them into text.
 
-Only this module and the writers touch the file system. Decoding is deliberate rather than guessed by a
-general detector: Czech and Slovak files come as UTF-8 (with or without a BOM), UTF-16, Windows-1250 or
-ISO-8859-2, and the last two differ only on a few letters (š ť ž Š Ť Ž ś ź ľ Ľ ...), which a general
-detector tends to confuse with Baltic or Cyrillic code pages.
+Only this module and the writers touch the file system. Text files (``.txt``, ``.md``) are decoded
+here; saved web pages, PDF and Word files are read by ``pipeline.formats``, chosen by suffix
+(``data/formats.toml``). Decoding is deliberate rather than guessed by a general detector: Czech and
+Slovak files come as UTF-8 (with or without a BOM), UTF-16, Windows-1250 or ISO-8859-2, and the last two
+differ only on a few letters (š ť ž Š Ť Ž ś ź ľ Ľ ...), which a general detector tends to confuse with
+Baltic or Cyrillic code pages.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
+from pipeline.formats import FormatError, format_of, read_bytes, supported_suffixes
+from pipeline.formats.settings import TEXT_FORMAT
 from pipeline.lexicon import LexiconError, load_data
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+# Text suffixes first, then those of the format readers (data/formats.toml).
+SUPPORTED_SUFFIXES: tuple[str, ...] = supported_suffixes()
 
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -107,7 +112,13 @@ def build_alphabet(data: dict[str, Any]) -> Alphabet:
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
-    """One input file: where it came from, its bytes and their decoded text."""
+    """One input file: where it came from, its bytes and their text.
+
+    ``format`` is the reader that made the text ("text", "html", "pdf", "docx"); ``encoding`` the
+    character set of a text file or web page (empty for PDF and Word files); ``metadata`` what the file
+    says about itself (keys in ``pipeline.formats.Extracted``: title, date, author, sitename, url, pages),
+    empty for text files.
+    """
 
     doc_id: str
     source: str
@@ -115,6 +126,8 @@ class RawDocument:
     data: bytes
     text: str
     encoding: str
+    format: str = TEXT_FORMAT
+    metadata: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 class IngestError(Exception):
@@ -170,7 +183,10 @@ def document_id(relative: Path) -> str:
 
 
 def read_document(path: Path, input_dir: Path) -> RawDocument:
-    """Read and decode one file; raises IngestError with a plain message."""
+    """Read one file and turn it into text by its suffix; raises IngestError with a plain message.
+
+    Files with a suffix no reader knows are decoded as text.
+    """
     relative = _relative_path(path, input_dir)
     doc_id = document_id(relative)
     source = str(input_dir / relative)
@@ -180,14 +196,21 @@ def read_document(path: Path, input_dir: Path) -> RawDocument:
         raise IngestError(doc_id, source, f"cannot read file: {exc.strerror or exc}") from exc
     if not data:
         raise IngestError(doc_id, source, "file is empty")
+    format_name = format_of(path) or TEXT_FORMAT
     try:
-        text, encoding = decode_bytes(data)
-    except DecodeError as exc:
+        if format_name == TEXT_FORMAT:
+            text, encoding = decode_bytes(data)
+            metadata: dict[str, str] = {}
+        else:
+            extracted = read_bytes(data, format_name)
+            text, encoding, metadata = extracted.text, extracted.encoding, extracted.metadata
+    except (DecodeError, FormatError) as exc:
         raise IngestError(doc_id, source, str(exc)) from exc
     if not _has_visible_text(text):
         raise IngestError(doc_id, source, "file is empty (only white space)")
     return RawDocument(
-        doc_id=doc_id, source=source, sha256=sha256(data).hexdigest(), data=data, text=text, encoding=encoding
+        doc_id=doc_id, source=source, sha256=sha256(data).hexdigest(), data=data, text=text, encoding=encoding,
+        format=format_name, metadata=metadata,
     )
 
 
@@ -206,6 +229,14 @@ def _has_visible_text(text: str) -> bool:
     return any(not (char.isspace() or char in "\u200b\u200c\u200d\u2060\ufeff\u00ad") for char in text)
 
 
+def binary_kind(data: bytes) -> str | None:
+    """What a file is when its first bytes are a signature of a format that is never text."""
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes to text; returns (text, encoding name) or raises DecodeError.
 
@@ -215,9 +246,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(_decode_strict(data[len(bom) :], encoding, "text with a byte-order mark"), encoding)
-    for signature, kind in _BINARY_SIGNATURES:
-        if data.startswith(signature):
-            raise DecodeError(f"file is not text ({kind})")
+    kind = binary_kind(data)
+    if kind is not None:
+        raise DecodeError(f"file is not text ({kind})")
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
         if encoding is None:

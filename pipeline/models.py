@@ -128,6 +128,11 @@ class Record(Model):
     doc_id: str
     source: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: str = Field(default="text", description="Input format: text, html, pdf or docx.")
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the file says about itself outside its text (page title, date, author, pages); no evidence spans.",
+    )
     language: str = Field(pattern=r"^[a-z]{2,3}$")
     title: str | None
     promoter: PromoterMention | None

@@ -144,6 +144,8 @@ def _process(path: Path, input_dir: Path) -> Outcome:
         return ErrorEntry(doc_id=exc.doc_id, source=exc.source, stage="ingest", message=exc.message)
     try:
         record = process_document(document)
+        if document.format != "text" or document.metadata:
+            record = record.model_copy(update={"format": document.format, "metadata": dict(sorted(document.metadata.items()))})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

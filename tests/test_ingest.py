@@ -148,11 +148,11 @@ def write(path: Path, text: str = "Text.") -> Path:
 
 def test_discover_finds_supported_files_sorted_and_skips_hidden(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    for name in ["b.txt", "a.md", "c.TXT", "notes.pdf", ".hidden.txt", ".git/x.txt", "sub/d.txt", "sub/.e.txt"]:
+    for name in ["b.txt", "a.md", "c.TXT", "notes.pdf", "image.png", ".hidden.txt", ".git/x.txt", "sub/d.txt", "sub/.e.txt"]:
         write(raw / name)
     found = [path.relative_to(raw).as_posix() for path in discover(raw)]
-    assert found == ["a.md", "b.txt", "c.TXT", "sub/d.txt"]
-    assert SUPPORTED_SUFFIXES == (".txt", ".md")
+    assert found == ["a.md", "b.txt", "c.TXT", "notes.pdf", "sub/d.txt"]
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".xhtml", ".pdf", ".docx")
 
 
 def test_discover_skips_and_logs_symlinks_leading_outside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
