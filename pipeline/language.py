@@ -8,14 +8,17 @@ text; langdetect (seeded, so deterministic) names the language of texts that are
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from pipeline.lexicon import LexiconError, load_data
 
 UNKNOWN = "und"
-_WORD = re.compile(r"[^\W\d_]+")
+# a word: letters (alphanumerics that are not decimal digits); captured, so splitting keeps the words
+_WORD_PIECES = re.compile(r"([^\W\d_]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class LanguageData:
     shared_slavic_words: frozenset[str]
     min_function_word_share: float
     min_words: int
+    score_keys: dict[str, tuple[str, ...]]  # lower-cased function word -> the scores it counts for
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,20 @@ def language_data() -> LanguageData:
     overlap = by_code["cs"].words & by_code["sk"].words
     if overlap:
         raise LexiconError(f"language.toml: words listed as both Czech and Slovak: {sorted(overlap)}")
-    return LanguageData(supported, profiles, shared, share, min_words)
+    if any(not isinstance(letter, str) or not letter for profile in profiles for letter in profile.letters):
+        raise LexiconError("language.toml: a marker letter is empty or not a string")
+    return LanguageData(supported, profiles, shared, share, min_words, _score_keys(profiles, shared))
+
+
+def _score_keys(profiles: tuple[LanguageProfile, ...], shared: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    # one look-up per word instead of one per word and language
+    keys: dict[str, list[str]] = {}
+    for profile in profiles:
+        for word in profile.words:
+            keys.setdefault(word, []).append(profile.code)
+    for word in shared:
+        keys.setdefault(word, []).append("slavic")
+    return {word: tuple(codes) for word, codes in keys.items()}
 
 
 @cache
@@ -97,22 +114,73 @@ def _langdetect_code(text: str) -> str:
     return best.lang.split("-")[0]
 
 
+class TextScores:
+    """Function-word hits and marker letters of one text, counted once, for any span of it.
+
+    Splitting scores every block and sentence of a document; counting the whole text once and
+    reading a span's counts by bisection costs one pass instead of one per segment.
+    """
+
+    def __init__(self, text: str) -> None:
+        data = language_data()
+        self.text = text
+        # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
+        pieces = _WORD_PIECES.split(text)
+        offsets = list(accumulate(map(len, pieces)))
+        self._word_starts = offsets[0::2][:-1]
+        words = list(map(str.lower, pieces[1::2]))
+        score_keys = data.score_keys
+        function_words = score_keys.keys() & set(words)
+        hits: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
+        for index in [index for index, word in enumerate(words) if word in function_words]:
+            for key in score_keys[words[index]]:
+                hits[key].append(index)
+        self._hits = hits  # score -> indices of the words counting for it
+        present = set(text)  # most texts hold few of the marker letters: only those are counted per span
+        self._letters = tuple(
+            (profile.code, letter)
+            for profile in data.profiles
+            for letter in sorted(profile.letters)
+            if letter[:1] in present
+        )
+
+    def _cuts_word(self, offset: int) -> bool:
+        """True when ``offset`` falls inside a word (between two of its letters)."""
+        return 0 < offset < len(self.text) and _is_letter(self.text[offset - 1]) and _is_letter(self.text[offset])
+
+    def scores(self, start: int = 0, end: int | None = None) -> tuple[dict[str, int], int]:
+        """Per language: function-word hits plus marker letters in ``text[start:end]``; and its number of words."""
+        end = len(self.text) if end is None else end
+        if self._cuts_word(start) or self._cuts_word(end):
+            return TextScores(self.text[start:end]).scores()  # the span's own words differ: count it alone
+        first = bisect_left(self._word_starts, start)
+        stop = bisect_left(self._word_starts, end)
+        scores = {key: bisect_left(indices, stop) - bisect_left(indices, first) for key, indices in self._hits.items()}
+        for code, letter in self._letters:
+            scores[code] += self.text.count(letter, start, end)
+        return scores, stop - first
+
+
+def _is_letter(character: str) -> bool:
+    """A character ``_WORD_PIECES`` reads as part of a word: ``[^\\W\\d_]`` is alphanumeric but not a decimal digit."""
+    return character.isalnum() and not character.isdecimal()
+
+
 def score_function_words(text: str) -> tuple[Counter[str], int]:
     """Per language: function-word hits plus marker letters; and the number of words."""
-    data = language_data()
-    words = [w.lower() for w in _WORD.findall(text)]
-    scores: Counter[str] = Counter()
-    for profile in data.profiles:
-        scores[profile.code] = sum(1 for w in words if w in profile.words)
-        scores[profile.code] += sum(text.count(letter) for letter in profile.letters)
-    scores["slavic"] = sum(1 for w in words if w in data.shared_slavic_words)
-    return scores, len(words)
+    scores, word_count = TextScores(text).scores()
+    return Counter(scores), word_count
 
 
 def detect(text: str) -> LanguageGuess | None:
     """The language of ``text``, or None when the text is too short to tell."""
+    return _decide(TextScores(text), 0, len(text), name_other_languages=True)
+
+
+def _decide(counted: TextScores, start: int, end: int, name_other_languages: bool) -> LanguageGuess | None:
+    """The language of ``counted.text[start:end]`` from its counts; the identifiers only when they decide."""
     data = language_data()
-    scores, word_count = score_function_words(text)
+    scores, word_count = counted.scores(start, end)
     if word_count < data.min_words:
         return None
     slavic = scores["cs"] + scores["sk"] + scores["slavic"]
@@ -122,25 +190,37 @@ def detect(text: str) -> LanguageGuess | None:
         # too few function words of cs/sk/en: another language (or a list of names)
         if word_count < 10:
             return None
-        return LanguageGuess(_langdetect_code(text), 0.5, "langdetect")
+        code = _langdetect_code(counted.text[start:end]) if name_other_languages else UNKNOWN
+        return LanguageGuess(code, 0.5, "langdetect")
     if english > slavic:
         return LanguageGuess("en", english / (english + slavic), "function_words")
     cs, sk = scores["cs"], scores["sk"]
     if cs != sk and max(cs, sk) >= 2 * min(cs, sk) and max(cs, sk) >= 2:
         code = "cs" if cs > sk else "sk"
         return LanguageGuess(code, max(cs, sk) / (cs + sk), "function_words")
-    return LanguageGuess(_lingua_choice(text, ("cs", "sk")), 0.5, "lingua")
+    return LanguageGuess(_lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua")
 
 
 def detect_document(text: str) -> str:
     """The language code of a whole document's body text (``und`` when there is no text)."""
-    guess = detect(text)
+    return document_language(TextScores(text))
+
+
+def document_language(counted: TextScores) -> str:
+    """``detect_document`` of ``counted.text``, from counts the segments' detection reuses."""
+    guess = _decide(counted, 0, len(counted.text), name_other_languages=True)
     return guess.code if guess else UNKNOWN
 
 
 def detect_segment(text: str, document_language: str) -> str:
-    """A segment's language; short segments take the document's language."""
-    guess = detect(text)
+    """A segment's language; short segments, and segments in none of cs/sk/en, take the document's."""
+    return detect_span(TextScores(text), 0, len(text), document_language)
+
+
+def detect_span(counted: TextScores, start: int, end: int, document_language: str) -> str:
+    """``detect_segment`` of ``counted.text[start:end]``, from counts made once for the whole text."""
+    # the broad identifier's answer would be discarded here, so it is not asked
+    guess = _decide(counted, start, end, name_other_languages=False)
     if guess is None or guess.method == "langdetect":
         return document_language
     return guess.code

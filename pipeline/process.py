@@ -18,7 +18,7 @@ from pipeline.extract.parties import assign_roles
 from pipeline.extract.programmes import extract_programmes
 from pipeline.extract.target_groups import extract_target_groups
 from pipeline.ingest import RawDocument
-from pipeline.language import UNKNOWN, detect_document
+from pipeline.language import UNKNOWN, TextScores, document_language
 from pipeline.models import Record, Segment
 from pipeline.normalise import normalise
 from pipeline.split import split
@@ -109,8 +109,9 @@ def process_text(raw_text: str, doc_id: str, source: str, sha256: str) -> Record
     """Normalise, detect, split, extract and validate one decoded text."""
     normalised = normalise(raw_text)
     text = normalised.text
-    language = detect_document(text)
-    segments = split(text, language if language != UNKNOWN else "und")
+    counted = TextScores(text)  # language counts made once, for the document and for every segment
+    language = document_language(counted)
+    segments = split(text, language if language != UNKNOWN else "und", counted)
     runs = normalised.raw_offsets
     offset_map = list(zip(runs.starts, runs.raw_starts))
     return build_record(doc_id, source, sha256, text, language, segments, offset_map)

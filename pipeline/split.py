@@ -2,20 +2,23 @@
 
 Sentences come from spaCy's tokenizer with a rule-based boundary component that knows Czech, Slovak
 and English abbreviations, legal forms written with spaces (``z. s.``, ``o. p. s.``) and numeric dates
-(``21. 9. 2021``), where a plain sentencizer would cut.
+(``21. 9. 2021``), where a plain sentencizer would cut. ``split`` applies the same rules to the token
+attributes read as arrays, tokenizing all paragraphs and bullets of a document in one call.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.language import detect_segment
+from pipeline.language import TextScores, detect_span
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
@@ -23,9 +26,12 @@ BULLET = "•"
 MAX_TITLE_CHARS = 200
 _SENTENCE_END = frozenset({".", "!", "?", "…", "?!"})
 _CLOSING = frozenset({'"', "'", ")", "]"})
+_AFTER_WHICH = _SENTENCE_END | _CLOSING  # token texts after which a sentence may start
 # a day or month number at the end of a token ("21", "2012–31")
 _DAY = re.compile(r"(?:^|\D)(?:0?[1-9]|[12]\d|3[01])$")
 _LINE = re.compile(r"[^\n]*")
+# a character without which no token can end a sentence (see _starts_sentence)
+_BOUNDARY_CHARACTER = re.compile("[" + re.escape("".join(sorted(set("".join(_SENTENCE_END))))) + "\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +64,100 @@ def _label_pattern() -> re.Pattern[str]:
 
 # --- sentences -------------------------------------------------------------------------------------
 
+# token attributes read in one call: reading them token by token through spaCy's Token objects cost
+# ten times the tokenizer itself
+_ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE, LIKE_NUM]
+# Texts tokenized together are joined with a white-space run that does not start with a space: spaCy
+# makes it a token of its own and tokenizes each text exactly as it would alone (its tokenizer cuts the
+# string at white space first, and a text's last token keeps its "no space after").
+_TEXT_SEPARATOR = "\n\n"
 
-def _continues_sentence(doc: Doc, i: int, abbreviations: frozenset[str]) -> bool:
+
+@dataclass(frozen=True, slots=True)
+class _TokenRows:
+    """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1)."""
+
+    starts: list[int]
+    texts: list[str]
+    space_after: list[int]  # spaCy's ``whitespace_``: a space follows the token
+    is_lower: list[int]
+    is_space: list[int]
+    like_num: list[int]
+
+
+def _token_rows(doc: Doc, text: str) -> _TokenRows:
+    """The rows of ``doc``, the tokens of ``text``."""
+    if len(doc) == 0:
+        return _TokenRows([], [], [], [], [], [])
+    starts, lengths, space_after, is_lower, is_space, like_num = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
+    texts = [text[start : start + length] for start, length in zip(starts, lengths)]
+    return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
+
+
+def _rows_of_texts(texts: Sequence[str]) -> list[_TokenRows]:
+    """The token rows of each of ``texts`` (trimmed of white space), from one tokenizer call."""
+    joined = _TEXT_SEPARATOR.join(texts)
+    rows = _token_rows(_nlp().tokenizer(joined), joined)
+    result: list[_TokenRows] = []
+    offset = first = 0
+    for text in texts:
+        stop = bisect_left(rows.starts, offset + len(text), lo=first)
+        result.append(
+            _TokenRows(
+                [start - offset for start in rows.starts[first:stop]],
+                rows.texts[first:stop],
+                rows.space_after[first:stop],
+                rows.is_lower[first:stop],
+                rows.is_space[first:stop],
+                rows.like_num[first:stop],
+            )
+        )
+        offset += len(text) + len(_TEXT_SEPARATOR)
+        first = bisect_left(rows.starts, offset, lo=stop)
+    return result
+
+
+def _continues_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
     """True when the sentence-final mark before token ``i`` does not end the sentence."""
-    token = doc[i]
-    mark = doc[i - 1]
-    before = doc[i - 2] if i >= 2 else None
-    if mark.text == "." and before is not None and not before.whitespace_:
-        word = before.text.lower()
+    token_text, token_is_lower = rows.texts[i], bool(rows.is_lower[i])
+    if rows.texts[i - 1] == "." and i >= 2 and not rows.space_after[i - 2]:
+        word = rows.texts[i - 2].lower()
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             return True
         # "21. 9. 2021", "1. 4. 2012–31. 3. 2013": a day or month number followed by another number
-        if _DAY.search(word) and (token.like_num or token.text[:1].isdigit()):
+        if _DAY.search(word) and (rows.like_num[i] or token_text[:1].isdigit()):
             return True
-        if _DAY.search(word) and token.is_lower:
+        if _DAY.search(word) and token_is_lower:
             return True  # "27. února", "7. júna"
-    return token.is_lower
+    return token_is_lower
+
+
+def _starts_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
+    """Does a sentence start at token ``i`` (> 0)."""
+    texts = rows.texts
+    previous = texts[i - 1]
+    if "\n" in previous and rows.is_space[i - 1]:
+        return not rows.is_lower[i] or "\n\n" in previous
+    if texts[i] in _CLOSING and not rows.space_after[i - 1]:
+        return False  # a closing quote or bracket stays with its sentence
+    if previous in _SENTENCE_END:
+        return not rows.is_space[i] and not _continues_sentence(rows, i, abbreviations)
+    if previous in _CLOSING and i >= 2 and texts[i - 2] in _SENTENCE_END and not rows.space_after[i - 2]:
+        return not rows.is_space[i] and not rows.is_lower[i]
+    return False
+
+
+def _sentence_start_tokens(rows: _TokenRows, abbreviations: frozenset[str]) -> list[int]:
+    """Indices of the tokens sentences start at: the first, and those the rules above pick."""
+    texts, is_space = rows.texts, rows.is_space
+    # only a token after a sentence-final mark, a closing mark or a line break can start a sentence:
+    # the others need no look
+    return [0] * min(len(texts), 1) + [
+        i
+        for i in range(1, len(texts))
+        if (texts[i - 1] in _AFTER_WHICH or (is_space[i - 1] and "\n" in texts[i - 1]))
+        and _starts_sentence(rows, i, abbreviations)
+    ]
 
 
 @cache
@@ -84,21 +168,9 @@ def _nlp() -> Language:
 
     @Language.component("report_sentences")
     def report_sentences(doc: Doc) -> Doc:
+        starts = set(_sentence_start_tokens(_token_rows(doc, doc.text), abbreviations))
         for i, token in enumerate(doc):
-            if i == 0:
-                token.is_sent_start = True
-                continue
-            previous = doc[i - 1]
-            if "\n" in previous.text and previous.is_space:
-                token.is_sent_start = not token.is_lower or "\n\n" in previous.text
-            elif token.text in _CLOSING and not previous.whitespace_:
-                token.is_sent_start = False  # a closing quote or bracket stays with its sentence
-            elif previous.text in _SENTENCE_END:
-                token.is_sent_start = not token.is_space and not _continues_sentence(doc, i, abbreviations)
-            elif previous.text in _CLOSING and i >= 2 and doc[i - 2].text in _SENTENCE_END and not doc[i - 2].whitespace_:
-                token.is_sent_start = not token.is_space and not token.is_lower
-            else:
-                token.is_sent_start = False
+            token.is_sent_start = i in starts
         return doc
 
     nlp = spacy.blank("xx")
@@ -108,9 +180,44 @@ def _nlp() -> Language:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (white space trimmed, empty ones dropped)."""
+    return sentence_spans_of([text])[0]
+
+
+def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """``sentence_spans`` of each text, the texts needing the tokenizer tokenized together.
+
+    The same boundaries as running the pipeline's "report_sentences" component and reading
+    ``doc.sents``, without writing them into a Doc and reading them back token by token.
+    """
+    needs_tokens = [_may_hold_sentences(text) for text in texts]
+    to_tokenize = [text.strip() for text, needed in zip(texts, needs_tokens) if needed]
+    rows = iter(_rows_of_texts(to_tokenize)) if to_tokenize else iter(())
+    abbreviations = segmentation_data().abbreviations
+    result: list[list[tuple[int, int]]] = []
+    for text, needed in zip(texts, needs_tokens):
+        if not needed:
+            result.append(_trimmed_spans(text, [0]))
+            continue
+        lead = len(text) - len(text.lstrip())
+        text_rows = next(rows)
+        starts = [lead + text_rows.starts[i] for i in _sentence_start_tokens(text_rows, abbreviations)]
+        result.append(_trimmed_spans(text, starts or [0]))
+    return result
+
+
+def _may_hold_sentences(text: str) -> bool:
+    """False when the rules cannot start a second sentence in ``text``.
+
+    A sentence starts only after a sentence-final mark or a line break; a mark that is the text's
+    last character has no token after it.
+    """
+    return _BOUNDARY_CHARACTER.search(text.strip()[:-1]) is not None
+
+
+def _trimmed_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
+    """The spans from each start to the next, white space trimmed, empty ones dropped."""
     spans: list[tuple[int, int]] = []
-    for sentence in _nlp()(text).sents:
-        start, end = sentence.start_char, sentence.end_char
+    for start, end in zip(starts, [*starts[1:], len(text)]):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -123,7 +230,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 # --- lines and blocks -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every line, and a frozen dataclass is slow to build
 class Line:
     start: int
     end: int
@@ -149,8 +256,9 @@ def _is_label(text: str, data: SegmentationData) -> re.Match[str] | None:
     return match
 
 
-def _blocks(text: str, document_language: str) -> Iterator[Segment]:
+def _blocks(counted: TextScores, document_language: str) -> Iterator[Segment]:
     """Title, key-value, bullet and paragraph segments, in text order."""
+    text = counted.text
     data = segmentation_data()
     title_done = False
     pending_label: tuple[str, Line] | None = None  # a "Label:" line waiting for its value
@@ -160,7 +268,7 @@ def _blocks(text: str, document_language: str) -> Iterator[Segment]:
     def flush_paragraph() -> Iterator[Segment]:
         if paragraph:
             start, end = paragraph[0].start, paragraph[-1].end
-            yield _segment("paragraph", text, start, end, document_language)
+            yield _segment("paragraph", counted, start, end, document_language)
             paragraph.clear()
 
     for line in lines_of(text):
@@ -173,14 +281,14 @@ def _blocks(text: str, document_language: str) -> Iterator[Segment]:
         if not title_done:
             title_done = True
             if len(stripped) <= MAX_TITLE_CHARS:
-                yield _segment("title", text, start, line.end, document_language)
+                yield _segment("title", counted, start, line.end, document_language)
                 continue
         if stripped.startswith(BULLET):
             yield from flush_paragraph()
             if pending_label is not None:
                 list_label, pending_label = pending_label[0], None
             bullet_start = start + len(BULLET)
-            yield _segment("bullet", text, bullet_start, line.end, document_language, label=list_label)
+            yield _segment("bullet", counted, bullet_start, line.end, document_language, label=list_label)
             continue
         match = _is_label(stripped, data)
         if match is not None and match.group("value") is None:
@@ -192,14 +300,14 @@ def _blocks(text: str, document_language: str) -> Iterator[Segment]:
             label, label_line = pending_label
             pending_label = None
             yield _segment(
-                "key_value", text, label_line.start, line.end, document_language, label=label, value_start=start
+                "key_value", counted, label_line.start, line.end, document_language, label=label, value_start=start
             )
             continue
         if match is not None:
             yield from flush_paragraph()
             value_start = start + match.start("value")
             yield _segment(
-                "key_value", text, start, line.end, document_language,
+                "key_value", counted, start, line.end, document_language,
                 label=match.group("label").strip(), value_start=value_start,
             )
             list_label = None
@@ -213,31 +321,39 @@ def _blocks(text: str, document_language: str) -> Iterator[Segment]:
 
 def _segment(
     kind: str,
-    text: str,
+    counted: TextScores,
     start: int,
     end: int,
     document_language: str,
     label: str | None = None,
     value_start: int | None = None,
 ) -> Segment:
+    text = counted.text
     while end > start and text[end - 1].isspace():
         end -= 1
     while start < end and text[start].isspace():
         start += 1
-    language = detect_segment(text[start:end], document_language)
+    language = detect_span(counted, start, end, document_language)
     return Segment(
         kind=kind, start=start, end=end, language=language, label=label, value_start=value_start  # type: ignore[arg-type]
     )
 
 
-def split(text: str, document_language: str) -> list[Segment]:
-    """All segments of ``text``: blocks in text order, then the sentences of paragraphs and bullets."""
-    blocks = list(_blocks(text, document_language))
+def split(text: str, document_language: str, counted: TextScores | None = None) -> list[Segment]:
+    """All segments of ``text``: blocks in text order, then the sentences of paragraphs and bullets.
+
+    ``counted``: the language counts of ``text`` when the caller has them already.
+    """
+    counted = counted if counted is not None and counted.text == text else TextScores(text)
+    blocks = list(_blocks(counted, document_language))
+    with_sentences = [block for block in blocks if block.kind in ("paragraph", "bullet")]
+    spans = iter(sentence_spans_of([text[block.start : block.end] for block in with_sentences]))
     segments: list[Segment] = []
     for block in blocks:
         segments.append(block)
         if block.kind in ("paragraph", "bullet"):
-            for start, end in sentence_spans(text[block.start : block.end]):
+            for start, end in next(spans):
                 if end - start < block.end - block.start:
-                    segments.append(_segment("sentence", text, block.start + start, block.start + end, block.language))
+                    sentence = _segment("sentence", counted, block.start + start, block.start + end, block.language)
+                    segments.append(sentence)
     return segments

@@ -487,7 +487,9 @@ def _role(text: str, start: int, floor: int) -> AmountRole:
 
     ``floor`` is the end of the previous amount: "Initial cost: €5 Final cost: €6" has two labels.
     """
-    line_start = text.rfind("\n", 0, start) + 1
+    # Only a line start after the floor matters; searching no further back keeps a long line of
+    # amounts linear. Not found: the line starts before the floor, and 0 stands for it.
+    line_start = text.rfind("\n", max(0, floor - 1), start) + 1
     context = text[max(line_start, floor) : start]
     label = context.strip()
     if label.endswith(":") and len(label) <= MAX_LABEL_CHARS:
@@ -628,7 +630,8 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
 
     It starts after ``floor`` and on the anchor's line.
     """
-    line_start = lowered.rfind("\n", 0, anchor) + 1
+    # a line start further back than the lead does not matter: searching no further keeps long lines linear
+    line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
     starts = [match.start() for match in TOKEN_START.finditer(lowered, lead_start, anchor)]
     for start in [*starts, anchor]:

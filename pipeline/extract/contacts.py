@@ -9,6 +9,7 @@ in the same sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -219,11 +220,20 @@ def _names(text: str, data: ContactData) -> Iterator[_Name]:
             position = following.end("name")
 
 
-def _email_after(text: str, name: _Name, limit: int, emails: list[re.Match[str]]) -> re.Match[str] | None:
-    """The first e-mail after the name, before ``limit`` and the end of the sentence."""
+def _email_after(
+    text: str, name: _Name, limit: int, emails: list[re.Match[str]], email_starts: list[int]
+) -> re.Match[str] | None:
+    """The first e-mail after the name, before ``limit`` and the end of the sentence.
+
+    ``emails`` are in text order and never overlap (their ends rise with their starts), so the first
+    one starting after the name is the only candidate: a look-up, not a walk through all of them.
+    """
     sentence_end = _SENTENCE_END.search(text, name.end, limit)
     end = sentence_end.start() + 1 if sentence_end is not None else limit
-    return next((found for found in emails if name.end <= found.start() and found.end() <= end), None)
+    index = bisect_left(email_starts, name.end)
+    if index < len(emails) and emails[index].end() <= end:
+        return emails[index]
+    return None
 
 
 def extract_contact_persons(text: str, language: str) -> list[ContactPerson]:
@@ -234,12 +244,13 @@ def extract_contact_persons(text: str, language: str) -> list[ContactPerson]:
     data = contact_data()
     names = list(_names(text, data))
     emails = list(_email_matches(text, data))
+    email_starts = [found.start() for found in emails]
     persons: list[ContactPerson] = []
     for index, name in enumerate(names):
         limit = min(len(text), name.end + data.email_window)
         if index + 1 < len(names):
             limit = min(limit, names[index + 1].start)
-        email = _email_after(text, name, limit, emails)
+        email = _email_after(text, name, limit, emails, email_starts)
         end = email.end() if email is not None else name.end
         persons.append(
             ContactPerson(

@@ -335,6 +335,7 @@ PATTERNS = build_patterns(LEXICON)
 # a clause ends at "!", "?", ";" or a period after a word ("... 2019. Next"); "z. s." and "27. 2." do not
 _CLAUSE_BREAK = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_NON_SPACE = re.compile(r"\S")
 
 
 # --- reading one match ------------------------------------------------------------------------------
@@ -622,9 +623,15 @@ _SINGLE_NAMES = frozenset(("dmy_numeric", "dmy_slash", "dmy_named", "mdy_named",
 # --- roles ------------------------------------------------------------------------------------------
 
 
-def _line_bounds(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
+def _line_bounds(text: str, match: FoundMatch, floor: int, ceiling: int) -> tuple[int, int]:
+    """The line of ``match``, looked for no further than the neighbouring matches (``floor`` and
+    ``ceiling``), so that a line of many dates costs its length once, not once per date.
+
+    A line that starts before ``floor`` (another date earlier on the line) is given as starting at 0,
+    one that ends after ``ceiling`` (another date later on it) as ending at the text's end.
+    """
+    start = text.rfind("\n", floor, match.start) + 1
+    end = text.find("\n", match.end, ceiling)
     return start, len(text) if end < 0 else end
 
 
@@ -657,30 +664,38 @@ def _event_after(window: str) -> bool:
 
 def _label_role(text: str, line_start: int) -> DateRole | None:
     """Role given by a label line directly above ("Začiatok realizácie:", "Vydáno")."""
-    above = text[:line_start].rstrip()
-    label = above[above.rfind("\n") + 1:].strip(" •*-–")
+    above_end = line_start  # the end of the text above without its trailing white space
+    while above_end and text[above_end - 1].isspace():
+        above_end -= 1
+    label = text[text.rfind("\n", 0, above_end) + 1:above_end].strip(" •*-–")
     if label.endswith(":"):
         return _cue_role_before(label[:-1] + " ")
     cue = PATTERNS.cue.fullmatch(label)
     return LEXICON.cues[fold(cue.group())][0] if cue else None
 
 
-def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMatch) -> bool:
-    rest = (text[line_start:match.start] + text[match.end:line_end]).strip(" •*-–|,")
-    if rest and not _TIME.fullmatch(rest):
+def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMatch, top_end: int) -> bool:
+    """The date is alone on its line (a time of day aside), and the line is one of the first
+    non-empty lines: it starts at or before ``top_end`` (see ``top_lines_end``)."""
+    if line_start > top_end:
         return False
-    return _non_empty_lines(text, line_start, PUBLICATION_TOP_LINES) < PUBLICATION_TOP_LINES
+    rest = (text[line_start:match.start] + text[match.end:line_end]).strip(" •*-–|,")
+    return not rest or _TIME.fullmatch(rest) is not None
 
 
-def _non_empty_lines(text: str, end: int, limit: int) -> int:
-    """How many non-empty lines stand before ``end``, counting no further than ``limit``."""
+def top_lines_end(text: str) -> int:
+    """Start of the PUBLICATION_TOP_LINES-th non-empty line, or the text's length when there are fewer:
+    exactly the lines starting at or before it have fewer non-empty lines above them."""
     count = position = 0
-    while position < end and count < limit:
-        line_end = text.find("\n", position, end)
-        line_end = end if line_end < 0 else line_end
-        count += bool(text[position:line_end].strip())
+    while position < len(text):
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end
+        if _NON_SPACE.search(text, position, line_end):
+            count += 1
+            if count == PUBLICATION_TOP_LINES:
+                return position
         position = line_end + 1
-    return count
+    return len(text)
 
 
 def _clause_before(text: str, floor: int, start: int) -> str:
@@ -695,20 +710,26 @@ def _clause_after(text: str, end: int, ceiling: int) -> str:
     return window[:first_break.start()] if first_break else window
 
 
-def context_role(text: str, match: FoundMatch, floor: int, ceiling: int) -> DateRole:
-    """Role of a match from the words around it; ``floor``/``ceiling`` are the neighbouring matches."""
-    line_start, line_end = _line_bounds(text, match.start)
+def context_role(
+    text: str, match: FoundMatch, floor: int, ceiling: int, top_end: int | None = None
+) -> DateRole:
+    """Role of a match from the words around it; ``floor``/``ceiling`` are the neighbouring matches,
+    ``top_end`` is ``top_lines_end(text)`` (worked out when not given)."""
+    line_start, line_end = _line_bounds(text, match, floor, ceiling)
     role = _cue_role_before(_clause_before(text, max(floor, line_start), match.start))
     if role is not None:
         return role
     if _event_after(_clause_after(text, match.end, min(ceiling, line_end))):
         return "event"
-    if not text[line_start:match.start].strip(" •*-–"):
+    # Another date earlier (line_start < floor) or later (line_end > ceiling) on the line leaves its
+    # year beside this one: the date neither opens its line nor stands alone on it.
+    if line_start >= floor and not text[line_start:match.start].strip(" •*-–"):
         role = _label_role(text, line_start)
         if role is not None:
             return role
-    if _is_alone_near_top(text, line_start, line_end, match):
-        return "publication"
+    if line_start >= floor and line_end <= ceiling:
+        if _is_alone_near_top(text, line_start, line_end, match, top_lines_end(text) if top_end is None else top_end):
+            return "publication"
     return "other"
 
 
@@ -726,13 +747,14 @@ def _gap_link(text: str, first: FoundMatch, second: FoundMatch) -> Link | None:
 def assign_roles(text: str, matches: list[FoundMatch]) -> list[list[DateRole]]:
     """Roles of every date of every match: ranges give start and end, a list shares one role."""
     roles: list[list[DateRole]] = []
+    top_end = top_lines_end(text) if matches else 0
     for index, match in enumerate(matches):
         floor = matches[index - 1].end if index else 0
         ceiling = matches[index + 1].start if index + 1 < len(matches) else len(text)
         if match.link == "range":
             roles.append(["start", "end"])
         else:
-            roles.append([context_role(text, match, floor, ceiling)] * len(match.dates))
+            roles.append([context_role(text, match, floor, ceiling, top_end)] * len(match.dates))
     for index in range(len(matches) - 1):
         link = _gap_link(text, matches[index], matches[index + 1])
         if link == "range":

@@ -15,33 +15,43 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate, repeat
+from operator import and_, itemgetter
+from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
-_WORD = re.compile(r"^[^\W_]+(?:[-'][^\W_]+)*$")
+_TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps the tokens
+_ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_SPACE_RUN = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^(?:[Tt]he)\s+")
+_POSSESSIVE_END = re.compile(r"'s$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or a punctuation mark, with the properties the rules ask about worked out once.
+
+    A named tuple: ``tokenize`` builds hundreds per document from columns, without a Python call each.
+    """
+
     text: str
     start: int
     end: int
+    lower: str
+    is_word: bool
+    is_capitalised: bool
+    is_acronym: bool
 
-    @property
-    def is_word(self) -> bool:
-        return _WORD.match(self.text) is not None
 
-    @property
-    def is_capitalised(self) -> bool:
-        return self.is_word and self.text[0].isupper()
-
-    @property
-    def is_acronym(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters) and self.text[0].isalpha()
+def _is_acronym(text: str) -> bool:
+    if len(text) > 1 and text[1].islower() and text[1].isalpha():
+        return False  # "Word": a lower-case letter (the common case, decided without the letter list)
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and text[0].isalpha()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,7 @@ class OrgMention:
 class OrgLexicon:
     slavic_heads: dict[str, Head]  # lower-cased form (one or more words) -> head
     english_heads: dict[str, Head]
+    head_first_words: frozenset[str]  # first word of every head form: most tokens start none
     capitalised_only: frozenset[str]  # nominatives of heads that need a capital letter
     kept_before_name: frozenset[str]
     max_head_words: int
@@ -118,6 +129,7 @@ def lexicon() -> OrgLexicon:
         return OrgLexicon(
             slavic_heads=heads,
             english_heads=english,
+            head_first_words=frozenset(form.split(" ")[0] for form in [*heads, *english]),
             capitalised_only=frozenset(shared["capitalised_only"]),
             kept_before_name=frozenset(shared["kept_before_name"]),
             max_head_words=max(len(form.split()) for form in [*heads, *english]),
@@ -139,16 +151,33 @@ def lexicon() -> OrgLexicon:
         raise LexiconError(f"organisations.toml: missing or malformed key {exc}") from exc
 
 
+@lru_cache(maxsize=8192)  # the same names are folded again and again, within a document and across them
 def fold(name: str) -> str:
     """Case- and diacritic-folded name with punctuation collapsed: the key entities are merged on."""
-    words = re.findall(r"[^\W_]+", strip_diacritics(name.casefold(), compatibility=True))
+    words = _ALPHANUMERIC_RUN.findall(strip_diacritics(name.casefold(), compatibility=True))
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """The ``_TOKEN`` matches of ``text`` with their properties, built column by column.
+
+    A token is a word when _TOKEN's first branch read it, i.e. when it starts with ``[^\\W_]``
+    (``str.isalnum``); an acronym is a word of two or more letters, all capitals, starting with one.
+    """
+    # Only white space separates two matches, so splitting at them (kept) gives [gap, token, gap, ...]
+    # and the offsets follow from the lengths; every column is then built by C loops (map, accumulate).
+    pieces = _TOKEN_PIECES.split(text)
+    offsets = list(accumulate(map(len, pieces)))
+    texts = pieces[1::2]
+    first_characters = list(map(itemgetter(0), texts))
+    is_word = list(map(str.isalnum, first_characters))  # read by _TOKEN's first branch
+    is_capitalised = list(map(and_, is_word, map(str.isupper, first_characters)))
+    # only a capitalised word can be an acronym
+    is_acronym = [capitalised and _is_acronym(word) for capitalised, word in zip(is_capitalised, texts)]
+    columns = zip(texts, offsets[0::2], offsets[1::2], map(str.lower, texts), is_word, is_capitalised, is_acronym)
+    return list(map(tuple.__new__, repeat(Token), columns))
 
 
 # --- name boundaries ---------------------------------------------------------------------------------
@@ -160,12 +189,14 @@ def _head_at(tokens: Sequence[Token], i: int, lex: OrgLexicon, english_first: bo
     English heads must be capitalised; a form both languages use ("Centre" is also the Slovak
     locative of "Centrum") is read in the document's language.
     """
+    if not tokens[i].is_word or tokens[i].lower not in lex.head_first_words:
+        return None
     tables = (lex.english_heads, lex.slavic_heads) if english_first else (lex.slavic_heads, lex.english_heads)
     for size in range(min(lex.max_head_words, len(tokens) - i), 0, -1):
         words = tokens[i : i + size]
         if not all(t.is_word for t in words):
             continue
-        key = " ".join(t.text for t in words).lower()
+        key = " ".join(t.lower for t in words)
         for table in tables:
             head = table.get(key)
             if head is None:
@@ -183,7 +214,7 @@ def _head_at(tokens: Sequence[Token], i: int, lex: OrgLexicon, english_first: bo
 
 
 def _is_adjective(token: Token, lex: OrgLexicon) -> bool:
-    return token.is_word and not token.is_acronym and token.text.lower().endswith(lex.adjective_endings)
+    return token.is_word and not token.is_acronym and token.lower.endswith(lex.adjective_endings)
 
 
 def _is_verb_like(token: Token, lex: OrgLexicon) -> bool:
@@ -205,7 +236,7 @@ def _extend_left(text: str, tokens: Sequence[Token], i: int, head: Head, lex: Or
             and _same_line(text, tokens[start - 1], tokens[start])
         ):
             if start - 1 == 0 or tokens[start - 2].text in ".!?:•\"":
-                if tokens[start - 1].text.lower() in lex.en_connectors:
+                if tokens[start - 1].lower in lex.en_connectors:
                     break
             start -= 1
             if i - start >= 5:
@@ -215,7 +246,7 @@ def _extend_left(text: str, tokens: Sequence[Token], i: int, head: Head, lex: Or
         previous = tokens[start - 1]
         if not (_is_adjective(previous, lex) and _same_line(text, previous, tokens[start])):
             break
-        if previous.text.lower() in lex.stop_words or previous.text.lower().endswith(lex.verbal_noun_endings):
+        if previous.lower in lex.stop_words or previous.lower.endswith(lex.verbal_noun_endings):
             break
         start -= 1
     # lower-case adjectives only count when a capitalised word opens the name ("Jihomoravský kraj")
@@ -235,13 +266,13 @@ def _english_right(text: str, tokens: Sequence[Token], j: int, lex: OrgLexicon) 
     in_complement = False
     while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
         token = tokens[k]
-        lowered = token.text.lower()
+        lowered = token.lower
         if token.is_capitalised and lowered != "the":
             k += 1
             end = k
             continue
         if lowered in ("and", "&"):
-            if not in_complement or (k + 1 < len(tokens) and tokens[k + 1].text.lower() == "the"):
+            if not in_complement or (k + 1 < len(tokens) and tokens[k + 1].lower == "the"):
                 break
             k += 1
             continue
@@ -285,7 +316,7 @@ def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, l
     has_capital = any(t.is_capitalised for t in tokens[head_index + 1 : j])
     while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
         token = tokens[k]
-        lowered = token.text.lower()
+        lowered = token.lower
         if not token.is_word or token.text.isdigit():
             break
         if lowered in lex.place_prepositions:
@@ -360,9 +391,9 @@ def _decline_adjective(word: str, table: tuple[tuple[str, str], ...]) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" ,;:-–—\"'")
-    name = re.sub(r"^(?:[Tt]he)\s+", "", name)
-    return re.sub(r"'s$", "", name)
+    name = _SPACE_RUN.sub(" ", name).strip(" ,;:-–—\"'")
+    name = _LEADING_THE.sub("", name)
+    return _POSSESSIVE_END.sub("", name)
 
 
 # --- the rules --------------------------------------------------------------------------------------
@@ -407,7 +438,7 @@ def _in_title_case_line(text: str, token: Token) -> bool:
     line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
     if line.endswith((".", "!", "?", ":")):
         return False
-    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    words = [w for w in _LETTER_RUN.findall(line) if len(w) > 3]
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
@@ -428,7 +459,7 @@ def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) ->
         start = index - 1
         while start > 0 and index - start < 6:
             candidate = tokens[start - 1]
-            lowered = candidate.text.lower()
+            lowered = candidate.lower
             if not candidate.is_word or lowered in lex.stop_words or lowered in lex.en_connectors - {"and", "&"}:
                 break
             if not _same_line(text, candidate, tokens[start]):
@@ -444,7 +475,7 @@ def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) ->
 
 def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
     for index, token in enumerate(tokens):
-        if token.text.lower() not in lex.cue_nouns or _in_title_case_line(text, token):
+        if token.lower not in lex.cue_nouns or _in_title_case_line(text, token):
             continue
         k = _skip_filler(tokens, index + 1, lex)
         if k >= len(tokens) or not (tokens[k].is_capitalised or tokens[k].is_acronym):
@@ -456,7 +487,7 @@ def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterab
             nxt = tokens[end]
             if nxt.is_capitalised or nxt.is_acronym or (nxt.text == ":" and end + 1 < len(tokens) and tokens[end + 1].is_capitalised):
                 end += 1
-            elif nxt.text.lower() in ("and", "&") and end + 1 < len(tokens) and tokens[end + 1].is_capitalised and tokens[end + 1].text not in ("The",):
+            elif nxt.lower in ("and", "&") and end + 1 < len(tokens) and tokens[end + 1].is_capitalised and tokens[end + 1].text not in ("The",):
                 end += 1
             else:
                 break
@@ -466,7 +497,7 @@ def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterab
 
 def _skip_filler(tokens: Sequence[Token], k: int, lex: OrgLexicon) -> int:
     for filler in lex.cue_fillers:
-        words = [t.text.lower() for t in tokens[k : k + len(filler)]]
+        words = [t.lower for t in tokens[k : k + len(filler)]]
         if tuple(words) == filler:
             return _skip_filler(tokens, k + len(filler), lex)
     if k < len(tokens) and tokens[k].text == ",":
@@ -489,19 +520,25 @@ def _acronym_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> It
         yield OrgMention(token.start, end, text[token.start : end], "org.acronym")
 
 
+# text in brackets; searched from the bracket, which the scan finds far faster than an optional space
+_BRACKETED = re.compile(r"\(([^()\n]{2,120})\)")
+
+
 def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str, str]:
     """Acronym -> full name, from "Full Name (ACR)" and "ACR (Full Name)" in the text."""
     links: dict[str, str] = {}
     by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
     acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
-    for match in re.finditer(r"\s?\(([^()\n]{2,120})\)", text):
+    for match in _BRACKETED.finditer(text):
         inner_start = match.start(1)
-        full = by_end.get(match.start())
+        # the span of "\s?\(...\)": a white-space character before the bracket belongs to it
+        span_start = match.start() - 1 if match.start() > 0 and text[match.start() - 1].isspace() else match.start()
+        full = by_end.get(span_start)
         acronym = acronyms.get(inner_start)
         if full is not None and acronym is not None and acronym.end == match.end(1):
             links[acronym.name] = full.name
             continue
-        before = acronyms.get(_word_start(text, match.start()))
+        before = acronyms.get(_word_start(text, span_start))
         inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
         if before is not None and inner is not None:
             links[before.name] = inner.name
@@ -528,9 +565,17 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, tokens, lex),
         *_acronym_mentions(text, tokens, lex),
     ]
-    candidates = [m for m in candidates if _is_organisation_name(m.name, lex)]
+    verdicts: dict[str, bool] = {}  # a name is often found many times
+    candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
     chosen = _resolve_overlaps(candidates)
     return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def _cached_verdict(verdicts: dict[str, bool], name: str, lex: OrgLexicon) -> bool:
+    verdict = verdicts.get(name)
+    if verdict is None:
+        verdict = verdicts[name] = _is_organisation_name(name, lex)
+    return verdict
 
 
 def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
@@ -579,14 +624,22 @@ class OrgEntity:
         return max(counts, key=lambda name: (counts[name], -first_seen[name], len(name)))
 
 
-def _same_organisation(a: str, b: str) -> bool:
-    fa, fb = _strip_legal(fold(a)), _strip_legal(fold(b))
+def _name_key(name: str) -> str:
+    return _strip_legal(fold(name))
+
+
+def _same_key(fa: str, fb: str) -> bool:
+    """True when two folded names (legal forms stripped) name the same organisation."""
     if fa == fb:
         return True
     short, long = sorted((fa, fb), key=len)
     if len(short.split()) >= 2 and (long.startswith(short + " ") or long.endswith(" " + short)):
         return True
-    return len(short) >= 6 and difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
+    if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
+        return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
+    matcher = difflib.SequenceMatcher(None, fa, fb)
+    # quick_ratio() is an upper bound of ratio(): most pairs are told apart without the full match
+    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
 
 
 _LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
@@ -596,24 +649,73 @@ def _strip_legal(folded: str) -> str:
     return _LEGAL_TAIL.sub("", folded)
 
 
+class _NameComparer:
+    """Whether two names of one document name the same organisation: each name folded once, each pair compared once."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}
+        self._pairs: dict[tuple[str, str], bool] = {}
+
+    def same(self, a: str, b: str) -> bool:
+        pair = (a, b)
+        answer = self._pairs.get(pair)
+        if answer is None:
+            answer = self._pairs[pair] = _same_key(self._key(a), self._key(b))
+        return answer
+
+    def _key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = _name_key(name)
+        return key
+
+
+@dataclass(slots=True)
+class _NameGroup:
+    """The names of one entity's mentions, with what matching already learnt about them."""
+
+    names: list[str] = field(default_factory=list)  # distinct, in order of first mention
+    targets: set[str] = field(default_factory=set)  # full names the acronyms among ``names`` stand for
+    compared: dict[str, int] = field(default_factory=dict)  # name -> the first so many of ``names`` differ from it
+
+    def add(self, name: str, links: dict[str, str]) -> None:
+        if name not in self.names:
+            self.names.append(name)
+            if name in links:
+                self.targets.add(links[name])
+
+
+def _matching_entity(
+    mention: OrgMention, groups: Sequence[_NameGroup], links: dict[str, str], comparer: _NameComparer
+) -> int | None:
+    """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
+    name = mention.name
+    for index, group in enumerate(groups):
+        # names a mention of this name was compared with before differ from it still: only the new ones
+        names = group.names
+        for other in names[group.compared.get(name, 0) :]:
+            if comparer.same(name, other):
+                return index
+        group.compared[name] = len(names)
+        if mention.rule == "org.acronym" and links.get(name) in names:
+            return index
+        if mention.rule != "org.acronym" and name in group.targets:
+            return index
+    return None
+
+
 def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]:
     """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes."""
     links = _acronym_definitions(text, mentions)
+    comparer = _NameComparer()
     entities: list[OrgEntity] = []
+    groups: list[_NameGroup] = []
     for mention in sorted(mentions, key=lambda m: m.start):
-        target = None
-        for entity in entities:
-            if any(_same_organisation(mention.name, other.name) for other in entity.mentions):
-                target = entity
-                break
-            if mention.rule == "org.acronym" and links.get(mention.name) in {m.name for m in entity.mentions}:
-                target = entity
-                break
-            if mention.rule != "org.acronym" and any(links.get(m.name) == mention.name for m in entity.mentions):
-                target = entity
-                break
+        target = _matching_entity(mention, groups, links, comparer)
         if target is None:
-            target = OrgEntity()
-            entities.append(target)
-        target.mentions.append(mention)
+            target = len(entities)
+            entities.append(OrgEntity())
+            groups.append(_NameGroup())
+        entities[target].mentions.append(mention)
+        groups[target].add(mention.name, links)
     return entities

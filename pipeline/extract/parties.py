@@ -9,6 +9,7 @@ bullets introduced as partners; without any of these the promoter is the organis
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,8 @@ from pipeline.models import Segment
 _LIST_SPLIT = re.compile(r",\s+(?![a-zA-Z]{1,2}\.\s?[a-zA-Z]{1,2}\.)|;\s*")
 _AND_SPLIT = re.compile(r"\s+(?:and|a)\s+(?=\S)")
 _ITEM_TRIM = re.compile(r"^[\s•\-–]+|[\s,.;]+(?:a|and)?$")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_COORDINATION_GAP = re.compile(r"\s*(?:,|,?\s+(?:a|and|i)\s+)\s*(?:the\s+)?")  # "X, Y a Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ def parties_data() -> PartiesData:
             partner_labels=frozenset(labels["partners"]),
             implementer_labels=frozenset(labels["implementers"]),
             organisation_labels=frozenset(labels["organisations"]),
-            partner_cue=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cue_phrases) + r")(?!\w)", re.IGNORECASE),
+            partner_cue=_phrase_pattern(cue_phrases),
             partner_list_words=frozenset(cues["partner_list_words"]),
             max_cue_gap=int(cues["max_cue_gap"]),
             # the gap between two partners named together: a join word and a few describing words
@@ -67,6 +70,19 @@ def parties_data() -> PartiesData:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"parties.toml: missing or malformed key {exc}") from exc
+
+
+def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, case ignored.
+
+    The look-ahead at the phrases' first letters changes no match; it lets the scan skip most positions
+    after one character test instead of trying every phrase there.
+    """
+    if not all(phrases):
+        raise LexiconError("parties.toml: an empty cue phrase")
+    first_letters = "".join(re.escape(c) for c in sorted({phrase[0] for phrase in phrases}))
+    alternatives = "|".join(re.escape(phrase) for phrase in phrases)
+    return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +183,7 @@ def _labelled(text: str, segments: Sequence[Segment], mentions: Sequence[OrgMent
 
 
 def _announces_partners(block: str, data: PartiesData) -> bool:
-    words = {w.lower() for w in re.findall(r"[^\W\d_]+", block)}
+    words = {w.lower() for w in _LETTER_RUN.findall(block)}
     return bool(words & data.partner_list_words)
 
 
@@ -190,19 +206,27 @@ def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesD
 
 def _cue_partners(text: str, mentions: Sequence[OrgMention], data: PartiesData) -> list[OrgMention]:
     ordered = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     found: list[OrgMention] = []
     for cue in data.partner_cue.finditer(text):
-        following = [m for m in ordered if cue.end() <= m.start <= cue.end() + data.max_cue_gap]
-        following = [m for m in following if not re.search(r"[.;!?\n]", text[cue.end() : m.start])]
-        if not following:
+        # the first mention starting within the gap after the cue, with no clause break before it
+        # (a later one would have the same break before it)
+        first = bisect_left(starts, cue.end())
+        if first == len(ordered) or ordered[first].start > cue.end() + data.max_cue_gap:
             continue
-        current = following[0]
+        current = ordered[first]
+        if _CLAUSE_END.search(text, cue.end(), current.start):
+            continue
         found.append(current)
-        for nxt in (m for m in ordered if m.start > current.end):
+        # then the mentions joined to it, each starting after the one before ends
+        position = bisect_right(starts, current.end)
+        while position < len(ordered):
+            nxt = ordered[position]
             if not data.join_gap.match(text[current.end : nxt.start]):
                 break
             found.append(nxt)
             current = nxt
+            position = bisect_right(starts, current.end, lo=position + 1)
     return found
 
 
@@ -287,7 +311,7 @@ def _verb_follows(text: str, mention: OrgMention, later: Sequence[OrgMention], d
     limit = clause_end.start() if clause_end else len(text)
     if later and later[0].start < limit:
         limit = later[0].start  # another organisation is the subject of what follows
-    words = re.finditer(r"[^\W\d_]+", text[mention.end : limit])
+    words = _LETTER_RUN.finditer(text[mention.end : limit])
     for count, word in enumerate(words):
         if count >= data.max_verb_distance:
             return False
@@ -301,7 +325,7 @@ def _first_coordinated(text: str, upto: Sequence[OrgMention], data: PartiesData)
     current = upto[-1]
     for previous in reversed(upto[:-1]):
         gap = text[previous.end : current.start]
-        if not re.fullmatch(r"\s*(?:,|,?\s+(?:a|and|i)\s+)\s*(?:the\s+)?", gap):
+        if not _COORDINATION_GAP.fullmatch(gap):
             break
         current = previous
     return current

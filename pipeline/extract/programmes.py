@@ -10,6 +10,7 @@ out: it does not fund the work.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -209,40 +210,78 @@ def _label_value_line(text: str, position: int) -> tuple[int, int]:
     return position, position
 
 
-def _is_sub_fund(
-    name: FunderName, text: str, listed: list[Mention], cue_hits: list[PhraseHit], window: int
-) -> bool:
+def _is_sub_fund(name: FunderName, text: str, listed: _ListedIndex, cues: _CueIndex, window: int) -> bool:
     """A fund that a listed programme finances ("..., ktorý je financovaný z Finančného mechanizmu EHP")."""
-    for mention in listed:
+    for mention in listed.starting_in(name.end, name.end + window):
         start = mention.evidence.start
-        if mention.value == OTHER or not name.end <= start <= name.end + window:
+        if mention.value == OTHER or "\n" in text[name.end : start]:
             continue
-        if "\n" in text[name.end : start]:
-            continue
-        if any(name.end <= cue.start and cue.end <= start for cue in cue_hits):
+        if cues.any_within(name.end, start):
             return True
     return False
 
 
-def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
-    return any(mention.evidence.start < end and start < mention.evidence.end for mention in mentions)
+class _ListedIndex:
+    """The listed programmes' mentions (in text order) by start, for the few near a name."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._mentions = mentions
+        self._starts = [mention.evidence.start for mention in mentions]
+
+    def starting_in(self, low: int, high: int) -> list[Mention]:
+        """The mentions that start in ``low..high`` (both included)."""
+        return self._mentions[bisect_left(self._starts, low) : bisect_right(self._starts, high)]
+
+
+class _CueIndex:
+    """Funding-cue hits (in text order, never overlapping, so their ends rise too)."""
+
+    def __init__(self, hits: list[PhraseHit]) -> None:
+        self._starts = [hit.start for hit in hits]
+        self._ends = [hit.end for hit in hits]
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Some cue lies wholly inside ``start..end``: the first one starting there ends first."""
+        index = bisect_left(self._starts, start)
+        return index < len(self._starts) and self._ends[index] <= end
+
+
+class _Coverage:
+    """Which characters of the text some kept span covers: an overlap test in the span's own length,
+    not in the number of spans (a text with thousands of cues and names stays linear)."""
+
+    def __init__(self, length: int) -> None:
+        self._covered = bytearray(length)
+
+    def add(self, start: int, end: int) -> None:
+        self._covered[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._covered.find(1, start, end) >= 0
 
 
 def _other_mentions(
     text: str, listed: list[Mention], cue_hits: list[PhraseHit], data: ProgrammeData
 ) -> list[Mention]:
     found: list[Mention] = []
+    # listed and kept names are never empty spans, so covered characters are an exact overlap test
+    taken = _Coverage(len(text))
+    for mention in listed:
+        taken.add(mention.evidence.start, mention.evidence.end)
+    listed_index, cue_index = _ListedIndex(listed), _CueIndex(cue_hits)
     for position, fillers, rule in _cue_name_starts(text, data, cue_hits):
         name = _funder_name(text, position, data)
         if name is None or not _names_a_funder(name, fillers, text, data):
             continue
-        if _overlaps(name.start, name.end, listed) or _overlaps(name.start, name.end, found):
+        if taken.overlaps(name.start, name.end):
             continue
-        if _is_sub_fund(name, text, listed, cue_hits, data.sub_fund_window):
+        if _is_sub_fund(name, text, listed_index, cue_index, data.sub_fund_window):
             continue
         if _is_future_plan(text, name.start, data):
             continue
-        found.append(Mention(value=OTHER, evidence=make_evidence(text, name.start, name.end), rule=rule))
+        evidence = make_evidence(text, name.start, name.end)
+        found.append(Mention(value=OTHER, evidence=evidence, rule=rule))
+        taken.add(evidence.start, evidence.end)
     return found
 
 
