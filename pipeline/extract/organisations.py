@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -590,9 +591,14 @@ def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
     rank = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
     ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
     taken: list[OrgMention] = []
+    # The spans taken never overlap, so sorted by (start, end) their ends are sorted too: of those
+    # starting before a span ends, only the last can reach into it (a bisection, not a scan of all).
+    spans: list[tuple[int, int]] = []
     for mention in ordered:
-        if any(mention.start < other.end and other.start < mention.end for other in taken):
+        before = bisect_left(spans, (mention.end,))
+        if before > 0 and spans[before - 1][1] > mention.start:
             continue
+        insort(spans, (mention.start, mention.end))
         taken.append(mention)
     return taken
 
