@@ -73,6 +73,22 @@ _ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE, LIKE_NUM]
 _TEXT_SEPARATOR = "\n\n"
 
 
+# spaCy's tokenizer takes prefixes and suffixes off a token one at a time, re-reading the rest each
+# time: quadratic in a run of thousands of brackets or dots. In runs without white space longer than
+# any word or address, the marks in the middle are replaced (same length, so offsets hold) by a caseless
+# letter that is no affix; the ends, where sentence marks sit, are kept as they are.
+_LONG_RUN = re.compile(r"\S{200,}")
+_RUN_ENDS_KEPT = 8
+_MARK = re.compile(r"[^\w]")
+_CASELESS_LETTER = "\u4e00"
+
+
+def _mask_middle(run: re.Match[str]) -> str:
+    text = run.group()
+    middle = _MARK.sub(_CASELESS_LETTER, text[_RUN_ENDS_KEPT:-_RUN_ENDS_KEPT])
+    return text[:_RUN_ENDS_KEPT] + middle + text[-_RUN_ENDS_KEPT:]
+
+
 @dataclass(frozen=True, slots=True)
 class _TokenRows:
     """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1)."""
@@ -97,7 +113,7 @@ def _token_rows(doc: Doc, text: str) -> _TokenRows:
 def _rows_of_texts(texts: Sequence[str]) -> list[_TokenRows]:
     """The token rows of each of ``texts`` (trimmed of white space), from one tokenizer call."""
     joined = _TEXT_SEPARATOR.join(texts)
-    rows = _token_rows(_nlp().tokenizer(joined), joined)
+    rows = _token_rows(_nlp().tokenizer(_LONG_RUN.sub(_mask_middle, joined)), joined)
     result: list[_TokenRows] = []
     offset = first = 0
     for text in texts:

@@ -5,9 +5,9 @@ forms) must not make a stage super-linear. Each case is timed at size n and 4n, 
 pipeline (``extract_text``) and through each stage alone, so that a slow stage is named. The check is a
 ratio, never a wall-clock bound: linear work gives about 4, quadratic about 16; the bound is 8.
 
-Known super-linear stages in modules this suite does not fix are marked ``xfail(strict=True)`` with
-the smallest input that shows them, so the suite stays green and the defect stays visible (an xfail
-that starts passing fails the suite: remove its mark then).
+A super-linear stage that cannot be fixed at once goes in ``KNOWN_SUPERLINEAR``, which marks it
+``xfail(strict=True)`` with the smallest input that shows it, so the suite stays green and the defect
+stays visible (an xfail that starts passing fails the suite: remove its entry then).
 """
 
 from __future__ import annotations
@@ -186,29 +186,11 @@ STAGES: dict[str, Stage] = {
 PREPARED_WITH = {"organisation_entities": ("organisation_mentions",), "parties": ("split", "organisation_mentions")}
 
 
-# --- known defects in modules owned elsewhere --------------------------------------------------------
-# (case, stage) -> why, with the smallest input that shows it; timed at the n given here, where the
-# quadratic term already dominates (ratio 10 to 13), without calibration or a second try.
+# --- known defects ------------------------------------------------------------------------------------
+# (case, stage) -> (why, with the smallest input that shows it; the n it is timed at, where the
+# quadratic term already dominates), without calibration or a second try. Empty: none known.
 
-VALUE_MENTIONS = (
-    "parties._value_mentions scans every mention for every list item of a label's value: assign_roles on "
-    "'Project promoter: Sdružení pro integraci a migraci, z. s.\\n' * 2000 takes ~8x the time of * 500"
-)
-MENTIONS_IN = (
-    "parties._mentions_in scans every mention for every bullet under a partner label: assign_roles on "
-    "'Project partners:\\n' + '• Nadácia Pontis\\n' * 2000 takes ~8x the time of * 500"
-)
-SPACY_AFFIXES = (
-    "split.sentence_spans: spaCy's tokenizer takes prefixes and suffixes off a token without spaces one at "
-    "a time, re-reading the rest each time: split('Report\\n\\nwww.x.cz/' + '(' * 4000, 'cs') takes "
-    "~10x the time of * 1000 (seconds)"
-)
-KNOWN_SUPERLINEAR: dict[tuple[str, str], tuple[str, int]] = {
-    ("key_value_lines", "parties"): (VALUE_MENTIONS, 700),
-    ("partner_bullets", "parties"): (MENTIONS_IN, 700),
-    ("url_brackets", "split"): (SPACY_AFFIXES, 500),
-    ("url_brackets", "extract_text"): (SPACY_AFFIXES, 500),
-}
+KNOWN_SUPERLINEAR: dict[tuple[str, str], tuple[str, int]] = {}
 
 
 # --- timing ----------------------------------------------------------------------------------------

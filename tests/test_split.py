@@ -60,3 +60,17 @@ def test_segments_have_language() -> None:
     text = "Title\n\nThe project aims to encourage municipalities and build their capacities in Slovakia.\n\nProjekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku."
     paragraphs = [s for s in split(text, "en") if s.kind == "paragraph"]
     assert [p.language for p in paragraphs] == ["en", "sk"]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "www.example.org/" + "(" * 3000,  # brackets the tokenizer would take off one at a time
+        "https://example.org/" + "a/" * 200 + "Index.html",
+        "-" * 5000,
+    ],
+)
+def test_sentences_around_a_long_run_without_spaces(run: str) -> None:
+    # the run stays in its sentence, and the sentences around it are found as without it
+    text = f"První věta. Adresa je {run}. Druhá věta."
+    assert sentences(text) == ["První věta.", f"Adresa je {run}.", "Druhá věta."]

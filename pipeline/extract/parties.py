@@ -140,13 +140,41 @@ def _trim_item(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + len(trimmed)
 
 
-def _mentions_in(mentions: Sequence[OrgMention], start: int, end: int) -> list[OrgMention]:
-    return [m for m in mentions if m.start >= start and m.end <= end]
+class MentionIndex:
+    """Mentions ordered by position, to find those within or across a span without reading them all."""
+
+    def __init__(self, mentions: Iterable[OrgMention]) -> None:
+        self.ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.ordered]
+        self.longest = max((m.end - m.start for m in self.ordered), default=0)
+
+    def within(self, start: int, end: int) -> list[OrgMention]:
+        """Mentions lying wholly inside ``[start, end)``, in text order."""
+        found: list[OrgMention] = []
+        for position in range(bisect_left(self.starts, start), len(self.ordered)):
+            mention = self.ordered[position]
+            if mention.start >= end:
+                break
+            if mention.end <= end:
+                found.append(mention)
+        return found
+
+    def overlapping(self, start: int, end: int) -> list[OrgMention]:
+        """Mentions sharing at least one character with ``[start, end)``, in text order."""
+        found: list[OrgMention] = []
+        # a mention starting more than the longest mention's length before ``start`` ends before it
+        for position in range(bisect_left(self.starts, start - self.longest), len(self.ordered)):
+            mention = self.ordered[position]
+            if mention.start >= end:
+                break
+            if mention.end > start:
+                found.append(mention)
+        return found
 
 
-def _item_mention(text: str, mentions: Sequence[OrgMention], start: int, end: int) -> OrgMention | None:
+def _item_mention(text: str, mentions: MentionIndex, start: int, end: int) -> OrgMention | None:
     """The organisation an item of a list names: a found mention in it, or the item itself."""
-    inside = _mentions_in(mentions, start, end)
+    inside = mentions.within(start, end)
     if inside:
         return inside[0]
     item = text[start:end]
@@ -156,13 +184,17 @@ def _item_mention(text: str, mentions: Sequence[OrgMention], start: int, end: in
     return OrgMention(start, end, item, "org.list")
 
 
-def _value_mentions(text: str, mentions: Sequence[OrgMention], start: int, end: int) -> list[OrgMention]:
+def _value_mentions(text: str, mentions: MentionIndex, start: int, end: int) -> list[OrgMention]:
     """Organisations named in a label's value: found names first, the rest of each list item as a name."""
     found: list[OrgMention] = []
+    seen: set[OrgMention] = set()
     for item_start, item_end in _list_items(text, start, end):
-        overlapping = [m for m in mentions if m.start < item_end and m.end > item_start]
+        overlapping = mentions.overlapping(item_start, item_end)
         if overlapping:
-            found.extend(m for m in overlapping if m not in found)
+            for mention in overlapping:
+                if mention not in seen:
+                    seen.add(mention)
+                    found.append(mention)
             continue
         for a, b in _list_items(text, item_start, item_end, _AND_SPLIT):
             item = _item_mention(text, mentions, a, b)
@@ -171,7 +203,7 @@ def _value_mentions(text: str, mentions: Sequence[OrgMention], start: int, end: 
     return found
 
 
-def _labelled(text: str, segments: Sequence[Segment], mentions: Sequence[OrgMention], data: PartiesData):
+def _labelled(text: str, segments: Sequence[Segment], mentions: MentionIndex, data: PartiesData):
     """(kind, mentions) for every key-value line and bullet whose label names organisations."""
     for segment in segments:
         if segment.kind not in ("key_value", "bullet"):
@@ -238,7 +270,8 @@ def assign_roles(
     promoter: OrgMention | None = None
     partners: list[OrgMention] = []
     extra: list[OrgMention] = []
-    for kind, items in _labelled(text, segments, mentions, data):
+    index = MentionIndex(mentions)
+    for kind, items in _labelled(text, segments, index, data):
         extra.extend(m for m in items if m.rule == "org.list")
         if kind == "promoter" and items and promoter is None:
             promoter = items[0]
@@ -249,7 +282,7 @@ def assign_roles(
         elif kind == "partners":
             partners.extend(items)
     for bullet in _partner_list_bullets(text, segments, data):
-        item = _item_mention(text, mentions, *_trim_item(text, bullet.start, bullet.end))
+        item = _item_mention(text, index, *_trim_item(text, bullet.start, bullet.end))
         if item is not None:
             partners.append(item)
             if item.rule == "org.list":
@@ -264,7 +297,10 @@ def assign_roles(
             extra.extend(m for m in co_leads if m.rule == "org.coordinated")
     if promoter is None:
         promoter = _leading_mention(text, segments, mentions, partner_keys)
-    partners = _unique(m for m in partners if promoter is None or not _same_entity(m, promoter, entities))
+    if promoter is not None:
+        entity_at = _entities_by_span(entities)
+        partners = [m for m in partners if not _same_entity(m, promoter, entity_at)]
+    partners = _unique(partners)
     return Parties(promoter, tuple(partners), tuple(_unique(extra)))
 
 
@@ -298,19 +334,23 @@ def _cue_promoter(text: str, mentions: Sequence[OrgMention], partner_keys: set[s
     for index, mention in enumerate(ordered):
         if fold(mention.name) in partner_keys:
             continue
-        line_start = text.rfind("\n", 0, mention.start) + 1
-        if data.promoter_before.search(text[max(line_start, mention.start - 40) : mention.start]):
+        # the 40 characters before the mention, within its line (read back no further than that)
+        window_start = max(0, mention.start - 40)
+        window_start = text.rfind("\n", window_start, mention.start) + 1 or window_start
+        if data.promoter_before.search(text[window_start : mention.start]):
             return mention
-        if _verb_follows(text, mention, ordered[index + 1 :], data):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if _verb_follows(text, mention, following, data):
             return _first_coordinated(text, ordered[: index + 1], data)
     return None
 
 
-def _verb_follows(text: str, mention: OrgMention, later: Sequence[OrgMention], data: PartiesData) -> bool:
-    clause_end = _CLAUSE_END.search(text, mention.end)
-    limit = clause_end.start() if clause_end else len(text)
-    if later and later[0].start < limit:
-        limit = later[0].start  # another organisation is the subject of what follows
+def _verb_follows(text: str, mention: OrgMention, following: OrgMention | None, data: PartiesData) -> bool:
+    # up to the clause's end, or the next organisation (the subject of what follows) if it comes first
+    limit = len(text) if following is None else max(following.start, mention.end)
+    clause_end = _CLAUSE_END.search(text, mention.end, limit)
+    if clause_end is not None:
+        limit = clause_end.start()
     words = _LETTER_RUN.finditer(text[mention.end : limit])
     for count, word in enumerate(words):
         if count >= data.max_verb_distance:
@@ -345,18 +385,20 @@ def _leading_mention(
     return None
 
 
-def _entity_of(mention: OrgMention, entities: Sequence[OrgEntity]) -> OrgEntity | None:
+def _entities_by_span(entities: Sequence[OrgEntity]) -> dict[tuple[int, int], OrgEntity]:
+    """The entity each mention's span belongs to (the first, if two share a span)."""
+    entity_at: dict[tuple[int, int], OrgEntity] = {}
     for entity in entities:
-        if any(m.start == mention.start and m.end == mention.end for m in entity.mentions):
-            return entity
-    return None
+        for mention in entity.mentions:
+            entity_at.setdefault((mention.start, mention.end), entity)
+    return entity_at
 
 
-def _same_entity(a: OrgMention, b: OrgMention, entities: Sequence[OrgEntity]) -> bool:
+def _same_entity(a: OrgMention, b: OrgMention, entity_at: dict[tuple[int, int], OrgEntity]) -> bool:
     if fold(a.name) == fold(b.name):
         return True
-    entity = _entity_of(a, entities)
-    return entity is not None and entity is _entity_of(b, entities)
+    entity = entity_at.get((a.start, a.end))
+    return entity is not None and entity is entity_at.get((b.start, b.end))
 
 
 def _unique(mentions: Iterable[OrgMention]) -> list[OrgMention]:

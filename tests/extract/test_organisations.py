@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.extract.organisations import find_mentions, fold, group_entities
-from pipeline.extract.parties import assign_roles
+from pipeline.extract.organisations import OrgMention, find_mentions, fold, group_entities
+from pipeline.extract.parties import MentionIndex, assign_roles
 from pipeline.split import split
 
 
@@ -109,3 +109,19 @@ def roles(text: str, language: str) -> tuple[str | None, list[str]]:
 )
 def test_promoter_and_partners(text: str, language: str, promoter: str | None, partners: list[str]) -> None:
     assert roles(text, language) == (promoter, partners)
+
+
+def _mention(start: int, end: int) -> OrgMention:
+    return OrgMention(start, end, f"m{start}", "org.head")
+
+
+# overlapping spans on purpose: the index must not assume the mentions it is given are disjoint
+INDEXED = [_mention(30, 40), _mention(0, 5), _mention(10, 20), _mention(12, 14), _mention(2, 35)]
+
+
+@pytest.mark.parametrize("start,end", [(0, 50), (0, 5), (1, 5), (10, 20), (11, 20), (12, 14), (20, 30), (39, 41), (45, 60), (5, 10)])
+def test_mention_index_finds_what_a_scan_finds(start: int, end: int) -> None:
+    index = MentionIndex(INDEXED)
+    in_order = sorted(INDEXED, key=lambda m: (m.start, m.end))
+    assert index.within(start, end) == [m for m in in_order if m.start >= start and m.end <= end]
+    assert index.overlapping(start, end) == [m for m in in_order if m.start < end and m.end > start]
