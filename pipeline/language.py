@@ -177,8 +177,14 @@ def detect(text: str) -> LanguageGuess | None:
     return _decide(TextScores(text), 0, len(text), name_other_languages=True)
 
 
-def _decide(counted: TextScores, start: int, end: int, name_other_languages: bool) -> LanguageGuess | None:
-    """The language of ``counted.text[start:end]`` from its counts; the identifiers only when they decide."""
+def _decide(
+    counted: TextScores, start: int, end: int, name_other_languages: bool, czech_or_slovak: str | None = None
+) -> LanguageGuess | None:
+    """The language of ``counted.text[start:end]`` from its counts; the identifiers only when they decide.
+
+    ``czech_or_slovak``: the answer when the counts cannot tell Czech from Slovak (the language of the
+    text around the span); without it, lingua decides.
+    """
     data = language_data()
     scores, word_count = counted.scores(start, end)
     if word_count < data.min_words:
@@ -198,6 +204,8 @@ def _decide(counted: TextScores, start: int, end: int, name_other_languages: boo
     if cs != sk and max(cs, sk) >= 2 * min(cs, sk) and max(cs, sk) >= 2:
         code = "cs" if cs > sk else "sk"
         return LanguageGuess(code, max(cs, sk) / (cs + sk), "function_words")
+    if czech_or_slovak is not None:
+        return LanguageGuess(czech_or_slovak, 0.5, "context")
     return LanguageGuess(_lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua")
 
 
@@ -219,8 +227,11 @@ def detect_segment(text: str, document_language: str) -> str:
 
 def detect_span(counted: TextScores, start: int, end: int, document_language: str) -> str:
     """``detect_segment`` of ``counted.text[start:end]``, from counts made once for the whole text."""
-    # the broad identifier's answer would be discarded here, so it is not asked
-    guess = _decide(counted, start, end, name_other_languages=False)
+    # The broad identifier's answer would be discarded here, so it is not asked. A segment of a Czech
+    # or Slovak text whose words do not tell the two apart keeps the text's language: on a line or a
+    # sentence, lingua's character statistics are a weaker guide than the whole text's function words.
+    context = document_language if document_language in ("cs", "sk") else None
+    guess = _decide(counted, start, end, name_other_languages=False, czech_or_slovak=context)
     if guess is None or guess.method == "langdetect":
         return document_language
     return guess.code

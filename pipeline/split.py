@@ -16,6 +16,7 @@ from functools import cache
 
 from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from pipeline.language import TextScores, detect_span
@@ -113,7 +114,7 @@ def _token_rows(doc: Doc, text: str) -> _TokenRows:
 def _rows_of_texts(texts: Sequence[str]) -> list[_TokenRows]:
     """The token rows of each of ``texts`` (trimmed of white space), from one tokenizer call."""
     joined = _TEXT_SEPARATOR.join(texts)
-    rows = _token_rows(_nlp().tokenizer(_LONG_RUN.sub(_mask_middle, joined)), joined)
+    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
     result: list[_TokenRows] = []
     offset = first = 0
     for text in texts:
@@ -192,6 +193,18 @@ def _nlp() -> Language:
     nlp = spacy.blank("xx")
     nlp.add_pipe("report_sentences")
     return nlp
+
+
+# spaCy keeps every string it has seen in its vocabulary, so over a long run memory grows with every
+# new name and number. Past this many entries the pipeline is built afresh (tokens do not depend on
+# what the vocabulary holds, so results stay the same).
+MAX_VOCABULARY = 100_000
+
+
+def _tokenizer() -> Tokenizer:
+    if len(_nlp().vocab) > MAX_VOCABULARY:
+        _nlp.cache_clear()
+    return _nlp().tokenizer
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -48,3 +48,23 @@ def test_language_data_has_disjoint_czech_and_slovak_words() -> None:
     data = language_data()
     by_code = {p.code: p for p in data.profiles}
     assert not by_code["cs"].words & by_code["sk"].words
+
+
+# Function words here are all shared by Czech and Slovak (a, v, na): the counts cannot tell them apart.
+UNDECIDED_SLOVAK = "Migranti a azylanti v regiónoch a v mestách"
+UNDECIDED_CZECH = "Program pro migranty a v regionu a na jihu"
+
+
+@pytest.mark.parametrize("text", [UNDECIDED_SLOVAK, UNDECIDED_CZECH])
+@pytest.mark.parametrize("document_language", ["cs", "sk"])
+def test_segment_that_words_cannot_place_keeps_czech_or_slovak_document_language(text: str, document_language: str) -> None:
+    assert detect_segment(text, document_language) == document_language
+
+
+@pytest.mark.parametrize("text,expected", [(UNDECIDED_SLOVAK, "sk"), (UNDECIDED_CZECH, "cs")])
+def test_segment_of_other_document_is_placed_by_lingua(text: str, expected: str) -> None:
+    assert detect_segment(text, "en") == expected
+
+
+def test_segment_that_words_place_keeps_its_own_language() -> None:
+    assert detect_segment("Projekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku.", "cs") == "sk"

@@ -74,3 +74,15 @@ def test_sentences_around_a_long_run_without_spaces(run: str) -> None:
     # the run stays in its sentence, and the sentences around it are found as without it
     text = f"První věta. Adresa je {run}. Druhá věta."
     assert sentences(text) == ["První věta.", f"Adresa je {run}.", "Druhá věta."]
+
+
+def test_vocabulary_is_bounded_and_sentences_stay_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import split as split_module
+
+    text = "Nadácia Pontis získala 8 442 € dne 21. 9. 2021. Projekt skončil 3. 4. 2022 v Žiline."
+    before = sentences(text)
+    monkeypatch.setattr(split_module, "MAX_VOCABULARY", len(split_module._nlp().vocab) + 5)
+    for number in range(50):
+        sentence_spans(f"Slovo{number} a číslo {number * 7919}. Další věta.")  # new strings every time
+    assert len(split_module._nlp().vocab) <= split_module.MAX_VOCABULARY + 20
+    assert sentences(text) == before
