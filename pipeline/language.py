@@ -38,6 +38,7 @@ class LanguageData:
     min_function_word_share: float
     min_words: int
     score_keys: dict[str, tuple[str, ...]]  # lower-cased function word -> the scores it counts for
+    marker_letters: tuple[tuple[str, str], ...]  # (language, letter), in a fixed order
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,8 @@ def language_data() -> LanguageData:
         raise LexiconError(f"language.toml: words listed as both Czech and Slovak: {sorted(overlap)}")
     if any(not isinstance(letter, str) or not letter for profile in profiles for letter in profile.letters):
         raise LexiconError("language.toml: a marker letter is empty or not a string")
-    return LanguageData(supported, profiles, shared, share, min_words, _score_keys(profiles, shared))
+    marker_letters = tuple((profile.code, letter) for profile in profiles for letter in sorted(profile.letters))
+    return LanguageData(supported, profiles, shared, share, min_words, _score_keys(profiles, shared), marker_letters)
 
 
 def _score_keys(profiles: tuple[LanguageProfile, ...], shared: frozenset[str]) -> dict[str, tuple[str, ...]]:
@@ -130,19 +132,16 @@ class TextScores:
         self._word_starts = offsets[0::2][:-1]
         words = list(map(str.lower, pieces[1::2]))
         score_keys = data.score_keys
-        function_words = score_keys.keys() & set(words)
         hits: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
-        for index in [index for index, word in enumerate(words) if word in function_words]:
-            for key in score_keys[words[index]]:
-                hits[key].append(index)
+        if not score_keys.keys().isdisjoint(words):
+            for index, word in enumerate(words):
+                keys = score_keys.get(word)
+                if keys is not None:
+                    for key in keys:
+                        hits[key].append(index)
         self._hits = hits  # score -> indices of the words counting for it
-        present = set(text)  # most texts hold few of the marker letters: only those are counted per span
-        self._letters = tuple(
-            (profile.code, letter)
-            for profile in data.profiles
-            for letter in sorted(profile.letters)
-            if letter[:1] in present
-        )
+        # most texts hold few of the marker letters: only those are counted per span
+        self._letters = tuple((code, letter) for code, letter in data.marker_letters if letter in text)
 
     def _cuts_word(self, offset: int) -> bool:
         """True when ``offset`` falls inside a word (between two of its letters)."""
