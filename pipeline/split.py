@@ -9,7 +9,7 @@ attributes read as arrays, tokenizing all paragraphs and bullets of a document i
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -213,25 +213,66 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-    """``sentence_spans`` of each text, the texts needing the tokenizer tokenized together.
+    """``sentence_spans`` of each text, the stretches needing the tokenizer tokenized together.
 
-    The same boundaries as running the pipeline's "report_sentences" component and reading
-    ``doc.sents``, without writing them into a Doc and reading them back token by token.
+    The same boundaries as running the pipeline's "report_sentences" component on each text and
+    reading ``doc.sents``, without tokenizing the stretches where no sentence can start (see
+    ``_windows``) and without writing boundaries into a Doc and reading them back token by token.
     """
-    needs_tokens = [_may_hold_sentences(text) for text in texts]
-    to_tokenize = [text.strip() for text, needed in zip(texts, needs_tokens) if needed]
-    rows = iter(_rows_of_texts(to_tokenize)) if to_tokenize else iter(())
+    windows: list[tuple[int, int, int]] = []  # (text index, start, end) in the text
+    for index, text in enumerate(texts):
+        if _may_hold_sentences(text):
+            windows.extend((index, start, end) for start, end in _windows(text))
+    rows = _rows_of_texts([texts[index][start:end] for index, start, end in windows]) if windows else []
     abbreviations = segmentation_data().abbreviations
-    result: list[list[tuple[int, int]]] = []
-    for text, needed in zip(texts, needs_tokens):
-        if not needed:
-            result.append(_trimmed_spans(text, [0]))
+    starts: list[list[int]] = [[] for _ in texts]
+    for (index, start, _end), window_rows in zip(windows, rows):
+        # a token's verdict reads the two tokens before it: only those with both in the window count
+        # (at the text's start there is nothing before to miss)
+        first_counted = 1 if start == len(texts[index]) - len(texts[index].lstrip()) else 2
+        starts[index].extend(
+            start + window_rows.starts[i]
+            for i in _sentence_start_tokens(window_rows, abbreviations)
+            if i >= first_counted
+        )
+    return [_trimmed_spans(text, [0, *text_starts]) for text, text_starts in zip(texts, starts)]
+
+
+# a run of characters without white space: spaCy tokenizes each one on its own
+_CHUNK = re.compile(r"\S+")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` the sentence rules must see tokenized, each from a chunk's start to a
+    chunk's end (so each is tokenized as within the whole text).
+
+    A sentence starts only at a token right after a sentence-final mark (or after a closing mark glued
+    to one) or after white space holding a line break, and the rules read the two tokens before it.
+    So: a chunk with a sentence-final mark, with the chunk before it (the word an abbreviation's dot
+    follows may be there) and the one after (its first token may start the sentence); and the two
+    chunks on either side of each line break.
+    """
+    spans = [match.span() for match in _CHUNK.finditer(text)]
+    chunk_starts = [start for start, _ in spans]
+    wanted: list[tuple[int, int]] = []  # (first chunk, last chunk)
+    for mark in _BOUNDARY_CHARACTER.finditer(text):
+        position = mark.start()
+        if text[position] == "\n":
+            after = bisect_right(chunk_starts, position)  # the chunk after the line break
+            wanted.append((after - 1, after))
+        else:
+            chunk = bisect_right(chunk_starts, position) - 1  # the chunk holding the mark
+            wanted.append((chunk - 1, chunk + 1))
+    last_chunk = len(spans) - 1
+    merged: list[list[int]] = []
+    for first, last in sorted((max(first, 0), min(last, last_chunk)) for first, last in wanted):
+        if first > last:
             continue
-        lead = len(text) - len(text.lstrip())
-        text_rows = next(rows)
-        starts = [lead + text_rows.starts[i] for i in _sentence_start_tokens(text_rows, abbreviations)]
-        result.append(_trimmed_spans(text, starts or [0]))
-    return result
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [(spans[first][0], spans[last][1]) for first, last in merged]
 
 
 def _may_hold_sentences(text: str) -> bool:

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.split import sentence_spans, split
+from pipeline.split import _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
 
 
 def sentences(text: str) -> list[str]:
@@ -86,3 +88,34 @@ def test_vocabulary_is_bounded_and_sentences_stay_the_same(monkeypatch: pytest.M
         sentence_spans(f"Slovo{number} a číslo {number * 7919}. Další věta.")  # new strings every time
     assert len(split_module._nlp().vocab) <= split_module.MAX_VOCABULARY + 20
     assert sentences(text) == before
+
+
+def sentences_of_whole_text(text: str) -> list[tuple[int, int]]:
+    """The reference: the "report_sentences" component run on the whole (trimmed) text, read from doc.sents."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    lead = len(text) - len(text.lstrip())
+    return _trimmed_spans(text, [lead + sentence.start_char for sentence in _nlp()(stripped).sents])
+
+
+# pieces that exercise every rule: sentence marks, closing marks, abbreviations, legal forms, numeric
+# dates, line breaks, runs of white space
+SENTENCE_PIECES = st.sampled_from(
+    [".", "!", "?", "…", "?!", "...", '"', "'", ")", "]", "(", "„", "“", " ", " ", "  ", "\n", " \n", "\n\n", "\t",
+     "a", "Ab", "slovo", "Praha", "ŽENA", "1", "21", "2021", "9.", "21.", "z. s.", "o.p.s.", "e.g.", "tzv.", "č.",
+     "www.x.cz", "ň"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SENTENCE_PIECES, max_size=40).map("".join))
+def test_sentences_equal_those_of_the_whole_text_tokenized(text: str) -> None:
+    # sentence_spans tokenizes only the stretches where a sentence can start; the result must be
+    # what tokenizing everything gives
+    assert sentence_spans(text) == sentences_of_whole_text(text)
+
+
+def test_texts_split_together_equal_texts_split_alone() -> None:
+    texts = ["První věta. Druhá věta.", "", "   ", "Bez konce", "Řádek\nDalší řádek. A pak 21. 9. 2021 nic.", "a. B"]
+    assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
