@@ -238,41 +238,50 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     return [_trimmed_spans(text, [0, *text_starts]) for text, text_starts in zip(texts, starts)]
 
 
-# a run of characters without white space: spaCy tokenizes each one on its own
-_CHUNK = re.compile(r"\S+")
+# Chunks are runs of characters without white space: spaCy tokenizes each one on its own. Chunks
+# before a position are read on the reversed text (a regular expression reads forwards only).
+_CHUNK_REST = re.compile(r"\S*")
+_NEXT_CHUNK = re.compile(r"\s+(\S+)")
+_CHUNK_AFTER_SPACE = re.compile(r"\s*\S+")
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
     """The stretches of ``text`` the sentence rules must see tokenized, each from a chunk's start to a
-    chunk's end (so each is tokenized as within the whole text).
+    chunk's end (so each is tokenized as within the whole text), in order and apart.
 
     A sentence starts only at a token right after a sentence-final mark (or after a closing mark glued
     to one) or after white space holding a line break, and the rules read the two tokens before it.
     So: a chunk with a sentence-final mark, with the chunk before it (the word an abbreviation's dot
     follows may be there) and the one after (its first token may start the sentence); and the two
-    chunks on either side of each line break.
+    chunks on either side of each line break. Each character is read a bounded number of times.
     """
-    spans = [match.span() for match in _CHUNK.finditer(text)]
-    chunk_starts = [start for start, _ in spans]
-    wanted: list[tuple[int, int]] = []  # (first chunk, last chunk)
+    backwards = text[::-1]
+    size = len(text)
+    windows: list[list[int]] = []
+    settled = 0  # marks before this position need nothing more (same chunk, or same white space)
     for mark in _BOUNDARY_CHARACTER.finditer(text):
         position = mark.start()
-        if text[position] == "\n":
-            after = bisect_right(chunk_starts, position)  # the chunk after the line break
-            wanted.append((after - 1, after))
-        else:
-            chunk = bisect_right(chunk_starts, position) - 1  # the chunk holding the mark
-            wanted.append((chunk - 1, chunk + 1))
-    last_chunk = len(spans) - 1
-    merged: list[list[int]] = []
-    for first, last in sorted((max(first, 0), min(last, last_chunk)) for first, last in wanted):
-        if first > last:
+        if position < settled:
             continue
-        if merged and first <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], last)
+        if text[position] == "\n":
+            after = _NEXT_CHUNK.match(text, position)
+            if after is None:
+                break  # only white space follows: no sentence can start
+            settled, end = after.start(1), after.end()
+            before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
+            start = size - before.end() if before is not None else after.start(1)
         else:
-            merged.append([first, last])
-    return [(spans[first][0], spans[last][1]) for first, last in merged]
+            chunk_start = size - _CHUNK_REST.match(backwards, size - position).end()
+            before = _NEXT_CHUNK.match(backwards, size - chunk_start)
+            start = size - before.end() if before is not None else chunk_start
+            settled = _CHUNK_REST.match(text, position).end()
+            after = _NEXT_CHUNK.match(text, settled)
+            end = after.end() if after is not None else settled
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
 
 
 def _may_hold_sentences(text: str) -> bool:
