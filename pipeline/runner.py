@@ -30,8 +30,10 @@ from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, rende
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import process_document
 from pipeline.tables import COVERAGE_FIELDS, TABLES
-from pipeline.report import ReportBuilder
-from pipeline.write import ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, staged_folder, atomic_write_text
+from pipeline.report import ReportBuilder, ReportEntry, record_report_entry
+from pipeline.write import (
+    ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, RecordOutput, atomic_write_text, record_output, staged_folder,
+)
 
 REPORT_HTML = "report.html"
 MANAGED_FILES = frozenset(
@@ -41,7 +43,29 @@ MANAGED_FILES = frozenset(
 logger = logging.getLogger(__name__)
 
 Outcome = Record | ErrorEntry
-Progress = Callable[[Iterable[Outcome]], Iterable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecord:
+    """A record as the outputs need it: its files' text, its part of the review page, its manifest facts.
+
+    Workers send this instead of the Record, so the parent neither unpickles nor serialises records.
+    """
+
+    output: RecordOutput
+    report: ReportEntry
+    sha256: str
+    language: str
+    found: tuple[str, ...]  # coverage fields the record has
+
+
+def prepare_record(record: Record) -> PreparedRecord:
+    found = tuple(name for name in COVERAGE_FIELDS if getattr(record, name))
+    return PreparedRecord(record_output(record), record_report_entry(record), record.sha256, record.language, found)
+
+
+Prepared = PreparedRecord | ErrorEntry
+Progress = Callable[[Iterable[Prepared]], Iterable[Prepared]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,12 +281,13 @@ def _warm_up() -> None:
     extract_text("Warm-up\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague.")
 
 
-def _process_item(item: tuple[Path, Path, Limits]) -> Outcome:
+def _process_item(item: tuple[Path, Path, Limits]) -> Prepared:
     path, input_dir, limits = item
-    return process_path(path, input_dir, limits)
+    outcome = process_path(path, input_dir, limits)
+    return prepare_record(outcome) if isinstance(outcome, Record) else outcome
 
 
-def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     work = [(item.path, input_dir, options.limits) for item in items]
     if options.workers <= 1 or len(work) <= 1:
         yield from map(_process_item, work)
@@ -276,7 +301,7 @@ def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpt
         yield from pool.map(_process_item, work, chunksize=chunk)
 
 
-def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # an optional extra
@@ -299,7 +324,7 @@ def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpti
             cluster.close()
 
 
-def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     if options.engine == "dask":
         return _dask_outcomes(items, input_dir, options)
     return _local_outcomes(items, input_dir, options)
@@ -347,12 +372,11 @@ def _available_previous(output_dir: Path, reused: dict[str, DocumentState]) -> s
     return present
 
 
-def _state(item: InputFile, outcome: Outcome) -> DocumentState:
-    if isinstance(outcome, Record):
-        found = [name for name in COVERAGE_FIELDS if getattr(outcome, name)]
+def _state(item: InputFile, outcome: Prepared) -> DocumentState:
+    if isinstance(outcome, PreparedRecord):
         return DocumentState(
             source=item.source, sha256=outcome.sha256, size=item.size, mtime_ns=item.mtime_ns,
-            outcome="record", language=outcome.language, found=found,
+            outcome="record", language=outcome.language, found=list(outcome.found),
         )
     return DocumentState(
         source=item.source, sha256=_sha256_or_empty(item.path), size=item.size, mtime_ns=item.mtime_ns, outcome="error"
@@ -430,13 +454,15 @@ def _write_run(
         writer, report = OutputWriter(staging), ReportBuilder()
         for doc_id in sorted({item.doc_id for item in plan.to_process} | set(plan.reused)):
             if doc_id in plan.reused:
-                outcome: Outcome = reused_errors[doc_id] if doc_id in reused_errors else next(reused_records)
+                outcome: Prepared = (
+                    reused_errors[doc_id] if doc_id in reused_errors else prepare_record(next(reused_records))
+                )
             else:
                 item, outcome = next(to_process), next(fresh)
                 states[doc_id] = _state(item, outcome)
-            if isinstance(outcome, Record):
-                writer.add_record(outcome)
-                report.add(outcome.model_dump(mode="json"))
+            if isinstance(outcome, PreparedRecord):
+                writer.add_output(outcome.output)
+                report.add_entry(outcome.report)
             else:
                 writer.add_error(outcome)
         for duplicate in plan.duplicates:

@@ -133,3 +133,21 @@ def test_dask_engine_gives_the_same_outputs(inputs: Path, tmp_path: Path) -> Non
         summary = run(inputs, tmp_path / "dask", options=options)
     assert summary.records == 5
     assert snapshot(tmp_path / "local") == snapshot(tmp_path / "dask")
+
+
+def test_workers_send_prepared_records_not_records(inputs: Path) -> None:
+    import pickle
+
+    from pipeline.models import ErrorEntry, Record
+    from pipeline.runner import PreparedRecord, _process_item, process_path
+    from pipeline.write import record_output
+
+    path = sorted(inputs.glob("*.txt"))[0]
+    prepared = _process_item((path, inputs, Limits()))
+    record = process_path(path, inputs)
+    assert isinstance(prepared, PreparedRecord) and isinstance(record, Record)
+    assert prepared.output == record_output(record)
+    assert (prepared.sha256, prepared.language) == (record.sha256, record.language)
+    assert pickle.loads(pickle.dumps(prepared)) == prepared
+    (inputs / "empty.txt").write_bytes(b"")
+    assert isinstance(_process_item((inputs / "empty.txt", inputs, Limits())), ErrorEntry)
