@@ -21,14 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from multiprocessing.context import BaseContext
 from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline.ingest import IngestError, discover, document_id, read_document
+from pipeline.ingest import IngestError, RawDocument, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
-from pipeline.process import process_document
 from pipeline.tables import COVERAGE_FIELDS, TABLES
 from pipeline.report import ReportBuilder, ReportEntry, record_report_entry
 from pipeline.write import (
@@ -140,6 +140,14 @@ def _time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def process_document(document: RawDocument) -> Record:
+    """Extract one document. The extraction modules (spaCy, every extractor: about a second to import)
+    are imported on first use, so the parent of worker processes, which only writes, never loads them."""
+    from pipeline import process
+
+    return process.process_document(document)
 
 
 def process_path(path: Path, input_dir: Path, limits: Limits = Limits()) -> Outcome:
@@ -293,12 +301,28 @@ def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpt
         yield from map(_process_item, work)
         return
     from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing
 
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    context = _worker_context()
     chunk = max(1, min(64, len(work) // (options.workers * 8)))
     with ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_warm_up) as pool:
         yield from pool.map(_process_item, work, chunksize=chunk)
+
+
+# Imported once by the fork server, before it forks the workers, instead of by every worker after
+# (about a second of CPU per worker); each worker still loads its models in its own warm-up.
+_FORK_SERVER_PRELOAD = ["__main__", "pipeline.runner", "pipeline.process"]
+
+
+def _worker_context() -> BaseContext:
+    """Fork server where there is one: workers start as forks of a clean process that has the extraction
+    modules imported already (a fork server that is running already keeps what it has)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_FORK_SERVER_PRELOAD)
+    return context
 
 
 def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:

@@ -151,3 +151,15 @@ def test_workers_send_prepared_records_not_records(inputs: Path) -> None:
     assert pickle.loads(pickle.dumps(prepared)) == prepared
     (inputs / "empty.txt").write_bytes(b"")
     assert isinstance(_process_item((inputs / "empty.txt", inputs, Limits())), ErrorEntry)
+
+
+def test_runner_imports_no_extraction_modules_until_a_document_is_processed(inputs: Path) -> None:
+    # the parent of worker processes only writes: it must not spend a second importing spaCy and the extractors
+    check = (
+        "import sys\n"
+        "import pipeline.runner as runner\n"
+        "assert 'pipeline.process' not in sys.modules and 'spacy' not in sys.modules, 'imported early'\n"
+        f"runner.process_path(runner.Path({str(sorted(inputs.glob('*.txt'))[0])!r}), runner.Path({str(inputs)!r}))\n"
+        "assert 'pipeline.process' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
