@@ -14,7 +14,7 @@ import sys
 import tempfile
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,25 +113,25 @@ def _fast_json_is_exact(record: Record) -> bool:
     return all(_is_plain_float(v) for path in _RECORD_FLOATS for v in _values_at(record, path))
 
 
-def record_json(record: Record) -> str:
-    """The record as compact JSON: exactly json.dumps(model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))."""
+def record_json(record: Record) -> bytes:
+    """The record as compact UTF-8 JSON: json.dumps(model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))."""
     if _fast_json_is_exact(record):
         try:
-            return Record.__pydantic_serializer__.to_json(record).decode("utf-8")
-        except (pydantic_core.PydanticSerializationError, UnicodeDecodeError):
-            pass  # e.g. a lone surrogate: let json.dumps decide
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+            return Record.__pydantic_serializer__.to_json(record)
+        except pydantic_core.PydanticSerializationError:
+            pass  # e.g. a lone surrogate: json.dumps and the UTF-8 encoder decide, as before
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def record_array_item(record: Record) -> str:
-    """The record as one element of a JSON array written by json.dumps(records, ensure_ascii=False, indent=2)."""
+def record_array_item(record: Record) -> bytes:
+    """The record as one UTF-8 element of a JSON array written by json.dumps(records, ensure_ascii=False, indent=2)."""
     if _fast_json_is_exact(record):
         try:
-            # "[\n  {...}\n]": the element is indented as in the whole array
-            return pydantic_core.to_json([record], indent=2).decode("utf-8")[2:-2]
-        except (pydantic_core.PydanticSerializationError, UnicodeDecodeError):
+            # b"[\n  {...}\n]": the element is indented as in the whole array
+            return pydantic_core.to_json([record], indent=2)[2:-2]
+        except pydantic_core.PydanticSerializationError:
             pass
-    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2]
+    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2].encode("utf-8")
 
 
 def errors_jsonl(errors: Sequence[ErrorEntry]) -> str:
@@ -159,13 +159,15 @@ def table_cells(table: Table, record: Record) -> list[list[str]]:
     return [[safe_cell(row[c.name]) for c in table.columns] for row in table.rows(record)]
 
 
-def table_csv(table: Table, records: Sequence[Record]) -> str:
+def _csv_text(rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.name for c in table.columns])
-    for record in records:
-        writer.writerows(table_cells(table, record))
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+def table_csv(table: Table, records: Sequence[Record]) -> str:
+    header = [[c.name for c in table.columns]]
+    return _csv_text(header) + "".join(_csv_text(table_cells(table, record)) for record in records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +179,15 @@ class RecordOutput:
     """
 
     doc_id: str
-    jsonl_line: str  # without the newline
-    array_item: str  # its element of records.json
-    table_rows: tuple[list[list[str]], ...]  # CSV cells per table, in TABLES order
+    # UTF-8 throughout: pydantic writes bytes, and nothing is decoded only to be encoded again
+    jsonl_line: bytes  # with its newline
+    array_item: bytes  # its element of records.json
+    csv_rows: tuple[bytes, ...]  # its rows of each table, in TABLES order
 
 
 def record_output(record: Record) -> RecordOutput:
-    rows = tuple(table_cells(table, record) for table in TABLES)
-    return RecordOutput(record.doc_id, record_json(record), record_array_item(record), rows)
+    rows = tuple(_csv_text(table_cells(table, record)).encode("utf-8") for table in TABLES)
+    return RecordOutput(record.doc_id, record_json(record) + b"\n", record_array_item(record), rows)
 
 
 class OutputWriter:
@@ -194,22 +197,22 @@ class OutputWriter:
         self.folder = folder
         self.errors: list[ErrorEntry] = []
         self._streams = {
-            name: open(folder / name, "w", encoding="utf-8", newline="")
-            for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
+            name: open(folder / name, "wb") for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
         }
-        self._csv = {t.name: csv.writer(self._streams[t.file_name], lineterminator="\n") for t in TABLES}
         for table in TABLES:
-            self._csv[table.name].writerow([c.name for c in table.columns])
+            self._streams[table.file_name].write(_csv_text([[c.name for c in table.columns]]).encode("utf-8"))
         self._records = 0
 
     def add_record(self, record: Record) -> None:
         self.add_output(record_output(record))
 
     def add_output(self, output: RecordOutput) -> None:
-        self._streams[RECORDS_JSONL].write(output.jsonl_line + "\n")
-        self._streams[RECORDS_JSON].write(("[\n" if self._records == 0 else ",\n") + output.array_item)
-        for table, rows in zip(TABLES, output.table_rows, strict=True):
-            self._csv[table.name].writerows(rows)
+        self._streams[RECORDS_JSONL].write(output.jsonl_line)
+        records_json = self._streams[RECORDS_JSON]
+        records_json.write(b"[\n" if self._records == 0 else b",\n")
+        records_json.write(output.array_item)
+        for table, rows in zip(TABLES, output.csv_rows, strict=True):
+            self._streams[table.file_name].write(rows)
         self._records += 1
 
     def add_error(self, error: ErrorEntry) -> None:
@@ -217,7 +220,7 @@ class OutputWriter:
 
     def close(self) -> list[str]:
         """Finish every file (errors sorted by doc_id); return the names written."""
-        self._streams[RECORDS_JSON].write("\n]\n" if self._records else "[]\n")
+        self._streams[RECORDS_JSON].write(b"\n]\n" if self._records else b"[]\n")
         for stream in self._streams.values():
             stream.flush()
             os.fsync(stream.fileno())

@@ -60,13 +60,13 @@ from pipeline.models import Record
 from pipeline.write import float_paths, record_array_item, record_json
 
 
-def _reference_line(record: Record) -> str:
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+def _reference_line(record: Record) -> bytes:
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _reference_item(record: Record) -> str:
+def _reference_item(record: Record) -> bytes:
     # "[\n  {...}\n]": the element as json.dumps writes it inside the whole array
-    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2]
+    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2].encode("utf-8")
 
 
 def _with_amount(value: float, title: str | None = None) -> Record:
@@ -111,7 +111,7 @@ def test_records_json_is_the_indented_array(tmp_path: Path) -> None:
     write_outputs(tmp_path, records, [])
     expected = json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2) + "\n"
     assert (tmp_path / "records.json").read_text(encoding="utf-8") == expected
-    assert (tmp_path / "records.jsonl").read_text(encoding="utf-8") == "".join(_reference_line(r) + "\n" for r in records)
+    assert (tmp_path / "records.jsonl").read_bytes() == b"".join(_reference_line(r) + b"\n" for r in records)
 
 
 def test_records_json_keeps_line_separators_inside_strings(tmp_path: Path) -> None:
