@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
@@ -29,8 +29,8 @@ from pydantic import ValidationError
 from pipeline.ingest import IngestError, RawDocument, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
-from pipeline.tables import COVERAGE_FIELDS, TABLES
 from pipeline.report import ReportBuilder, ReportEntry, record_report_entry
+from pipeline.tables import COVERAGE_FIELDS, TABLES
 from pipeline.write import (
     ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, RecordOutput, atomic_write_text, record_output, staged_folder,
 )

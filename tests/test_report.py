@@ -1,13 +1,26 @@
 import os
 import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.process import extract_text
-from pipeline.report import highlights, render_report
-from pipeline.scoring import Finding, load_gold, read_records, score
+from pipeline.report import (
+    FIELD_COLOURS,
+    REPORT_FIELDS,
+    Highlight,
+    highlights,
+    record_report_entry,
+    render_report,
+    report_entry,
+    without_clashes,
+)
 from pipeline.runner import run
+from pipeline.scoring import Finding, load_gold, read_records, score
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nMinisterstvo vnútra Slovenskej republiky pomáha. Seminár bol 27. februára 2019."
@@ -82,15 +95,6 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
 
 
 # --- choosing highlights, and what the page reads of a record --------------------------------------------
-
-from collections.abc import Iterator, Mapping
-from typing import Any
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from pipeline.report import FIELD_COLOURS, REPORT_FIELDS, Highlight, record_report_entry, report_entry, without_clashes
-
 
 def _without_clashes_by_pairs(found: list[Highlight]) -> list[Highlight]:
     """Every candidate against every kept span: the plain statement of the rule."""

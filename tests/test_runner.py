@@ -142,7 +142,7 @@ def test_workers_send_prepared_records_not_records(inputs: Path) -> None:
     from pipeline.runner import PreparedRecord, _process_item, process_path
     from pipeline.write import record_output
 
-    path = sorted(inputs.glob("*.txt"))[0]
+    path = min(inputs.glob("*.txt"))
     prepared = _process_item((path, inputs, Limits()))
     record = process_path(path, inputs)
     assert isinstance(prepared, PreparedRecord) and isinstance(record, Record)
@@ -159,7 +159,7 @@ def test_runner_imports_no_extraction_modules_until_a_document_is_processed(inpu
         "import sys\n"
         "import pipeline.runner as runner\n"
         "assert 'pipeline.process' not in sys.modules and 'spacy' not in sys.modules, 'imported early'\n"
-        f"runner.process_path(runner.Path({str(sorted(inputs.glob('*.txt'))[0])!r}), runner.Path({str(inputs)!r}))\n"
+        f"runner.process_path(runner.Path({str(min(inputs.glob('*.txt')))!r}), runner.Path({str(inputs)!r}))\n"
         "assert 'pipeline.process' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)

@@ -1,12 +1,16 @@
 import json
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from pipeline.models import ErrorEntry
+from pipeline.models import ErrorEntry, Record
 from pipeline.process import extract_text
 from pipeline.tables import load_tables
-from pipeline.write import safe_cell, write_outputs
+from pipeline.write import float_paths, record_array_item, record_json, safe_cell, write_outputs
 
 TEXT = "=HYPERLINK(\"x\") card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague, Czech Republic."
 
@@ -49,16 +53,6 @@ def test_load_tables_gives_typed_frames(tmp_path: Path) -> None:
 
 
 # --- records as JSON text: the fast serializer must give json.dumps's bytes ------------------------------
-
-import math
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from pydantic import BaseModel
-
-from pipeline.models import Record
-from pipeline.write import float_paths, record_array_item, record_json
-
 
 def _reference_line(record: Record) -> bytes:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
