@@ -15,10 +15,20 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
+from pipeline.models import Record
 from pipeline.scoring import FIELDS, AuditReport, Finding
 from pipeline.tables import COVERAGE_FIELDS
+
+# The record keys the page reads: a caller holding a Record need not dump the rest (segments, offset map).
+REPORT_FIELDS = frozenset(
+    {
+        "doc_id", "title", "language", "normalised_text", "promoter", "partners", "organisations", "amounts", "dates",
+        "country_evidence", "funding_evidence", "funding_programmes", "project_code", "project_code_evidence",
+        "countries", "emails", "problems", *COVERAGE_FIELDS,
+    }
+)
 
 # Highlight colours per field, and the order a field wins in when two spans cover the same text.
 FIELD_COLOURS: dict[str, str] = {
@@ -34,8 +44,9 @@ FIELD_COLOURS: dict[str, str] = {
 _PRIORITY = {field: rank for rank, field in enumerate(FIELD_COLOURS)}
 
 
-@dataclass(frozen=True, slots=True)
-class Highlight:
+class Highlight(NamedTuple):
+    """A value to highlight (a named tuple: dozens are made per document, and tuples are made fastest)."""
+
     start: int
     end: int
     field: str
@@ -91,19 +102,28 @@ def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) ->
         else:
             status = "hit"
         found.append(Highlight(evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status))
+    return without_clashes(found)
+
+
+def without_clashes(found: Sequence[Highlight]) -> list[Highlight]:
+    """The highlights in text order, dropping any that repeats or crosses one kept before it."""
     ordered = sorted(found, key=lambda h: (h.start, -h.end, _PRIORITY[h.field]))
     kept: list[Highlight] = []
+    # Candidates come by start, so a kept span ending before this start cannot clash with it or any
+    # later one; only the spans still open (few: kept spans nest, never cross) are compared.
+    open_spans: list[Highlight] = []
     for candidate in ordered:
-        clash = False
-        for other in kept:
-            same = other.start == candidate.start and other.end == candidate.end
-            crossing = other.start < candidate.start < other.end < candidate.end
-            if same or crossing or (candidate.start < other.start < candidate.end < other.end):
-                clash = True
-                break
-        if not clash:
+        open_spans = [other for other in open_spans if other.end >= candidate.start]
+        if not any(_clashes(other, candidate) for other in open_spans):
             kept.append(candidate)
+            open_spans.append(candidate)
     return kept
+
+
+def _clashes(other: Highlight, candidate: Highlight) -> bool:
+    same = other.start == candidate.start and other.end == candidate.end
+    crossing = other.start < candidate.start < other.end < candidate.end
+    return same or crossing or candidate.start < other.start < candidate.end < other.end
 
 
 def _render_text(text: str, marks: Sequence[Highlight]) -> str:
@@ -179,6 +199,17 @@ def _bar(label: str, share: float, text: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """One document's part of the page, rendered where the record is (a worker process, too)."""
+
+    order: tuple[int, int, str]  # see _badness
+    section: str
+    found: tuple[str, ...]  # coverage fields the record has
+    programmes: str  # its funding programmes as the amounts table groups them
+    amounts: tuple[tuple[str, float], ...]  # (currency, value) per amount, in record order
+
+
 @dataclass(slots=True)
 class Aggregates:
     """What the summary needs, gathered one record at a time."""
@@ -188,14 +219,13 @@ class Aggregates:
     amount_totals: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     amount_counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, record: Mapping[str, Any]) -> None:
+    def add(self, entry: ReportEntry) -> None:
         self.documents += 1
         for name in COVERAGE_FIELDS:
-            self.coverage[name] += bool(record.get(name))
-        programmes = " + ".join(record.get("funding_programmes", [])) or "(none named)"
-        for amount in record.get("amounts", []):
-            key = (programmes, amount["currency"])
-            self.amount_totals[key] += amount["value"]
+            self.coverage[name] += name in entry.found
+        for currency, value in entry.amounts:
+            key = (entry.programmes, currency)
+            self.amount_totals[key] += value
             self.amount_counts[key] += 1
 
 
@@ -273,6 +303,21 @@ def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: 
     )
 
 
+def report_entry(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> ReportEntry:
+    return ReportEntry(
+        order=_badness(record, findings),
+        section=_section(record, findings, with_gold),
+        found=tuple(name for name in COVERAGE_FIELDS if record.get(name)),
+        programmes=" + ".join(record.get("funding_programmes", [])) or "(none named)",
+        amounts=tuple((amount["currency"], amount["value"]) for amount in record.get("amounts", [])),
+    )
+
+
+def record_report_entry(record: Record) -> ReportEntry:
+    """The entry of a page without gold, dumping only the fields the page shows."""
+    return report_entry(record.model_dump(mode="json", include=REPORT_FIELDS), [], False)
+
+
 class ReportBuilder:
     """Builds the review page one record at a time: sections go to a scratch file, so memory stays
     small; the page is assembled (summary first, documents worst first) when it is written."""
@@ -289,11 +334,14 @@ class ReportBuilder:
 
     def add(self, record: Mapping[str, Any]) -> None:
         findings = self._findings.get(record["doc_id"], [])
-        section = _section(record, findings, self.report is not None).encode("utf-8")
+        self.add_entry(report_entry(record, findings, self.report is not None))
+
+    def add_entry(self, entry: ReportEntry) -> None:
+        section = entry.section.encode("utf-8")
         offset = self._scratch.tell()
         self._scratch.write(section)
-        self._sections.append((_badness(record, findings), offset, len(section)))
-        self.aggregates.add(record)
+        self._sections.append((entry.order, offset, len(section)))
+        self.aggregates.add(entry)
 
     def write(self, stream: TextIO) -> None:
         """Write the whole page to ``stream`` and release the scratch file."""

@@ -20,18 +20,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline.ingest import IngestError, discover, document_id, read_document
+from pipeline.ingest import IngestError, RawDocument, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
-from pipeline.process import process_document
+from pipeline.report import ReportBuilder, ReportEntry, record_report_entry
 from pipeline.tables import COVERAGE_FIELDS, TABLES
-from pipeline.report import ReportBuilder
-from pipeline.write import ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, staged_folder, atomic_write_text
+from pipeline.write import (
+    ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, RecordOutput, atomic_write_text, record_output, staged_folder,
+)
 
 REPORT_HTML = "report.html"
 MANAGED_FILES = frozenset(
@@ -41,7 +43,29 @@ MANAGED_FILES = frozenset(
 logger = logging.getLogger(__name__)
 
 Outcome = Record | ErrorEntry
-Progress = Callable[[Iterable[Outcome]], Iterable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecord:
+    """A record as the outputs need it: its files' text, its part of the review page, its manifest facts.
+
+    Workers send this instead of the Record, so the parent neither unpickles nor serialises records.
+    """
+
+    output: RecordOutput
+    report: ReportEntry
+    sha256: str
+    language: str
+    found: tuple[str, ...]  # coverage fields the record has
+
+
+def prepare_record(record: Record) -> PreparedRecord:
+    found = tuple(name for name in COVERAGE_FIELDS if getattr(record, name))
+    return PreparedRecord(record_output(record), record_report_entry(record), record.sha256, record.language, found)
+
+
+Prepared = PreparedRecord | ErrorEntry
+Progress = Callable[[Iterable[Prepared]], Iterable[Prepared]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +140,14 @@ def _time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def process_document(document: RawDocument) -> Record:
+    """Extract one document. The extraction modules (spaCy, every extractor: about a second to import)
+    are imported on first use, so the parent of worker processes, which only writes, never loads them."""
+    from pipeline import process
+
+    return process.process_document(document)
 
 
 def process_path(path: Path, input_dir: Path, limits: Limits = Limits()) -> Outcome:
@@ -257,26 +289,43 @@ def _warm_up() -> None:
     extract_text("Warm-up\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague.")
 
 
-def _process_item(item: tuple[Path, Path, Limits]) -> Outcome:
+def _process_item(item: tuple[Path, Path, Limits]) -> Prepared:
     path, input_dir, limits = item
-    return process_path(path, input_dir, limits)
+    outcome = process_path(path, input_dir, limits)
+    return prepare_record(outcome) if isinstance(outcome, Record) else outcome
 
 
-def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     work = [(item.path, input_dir, options.limits) for item in items]
     if options.workers <= 1 or len(work) <= 1:
         yield from map(_process_item, work)
         return
     from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing
 
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    context = _worker_context()
     chunk = max(1, min(64, len(work) // (options.workers * 8)))
     with ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_warm_up) as pool:
         yield from pool.map(_process_item, work, chunksize=chunk)
 
 
-def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+# Imported once by the fork server, before it forks the workers, instead of by every worker after
+# (about a second of CPU per worker); each worker still loads its models in its own warm-up.
+_FORK_SERVER_PRELOAD = ["__main__", "pipeline.runner", "pipeline.process"]
+
+
+def _worker_context() -> BaseContext:
+    """Fork server where there is one: workers start as forks of a clean process that has the extraction
+    modules imported already (a fork server that is running already keeps what it has)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_FORK_SERVER_PRELOAD)
+    return context
+
+
+def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # an optional extra
@@ -299,7 +348,7 @@ def _dask_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpti
             cluster.close()
 
 
-def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Outcome]:
+def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) -> Iterator[Prepared]:
     if options.engine == "dask":
         return _dask_outcomes(items, input_dir, options)
     return _local_outcomes(items, input_dir, options)
@@ -347,12 +396,11 @@ def _available_previous(output_dir: Path, reused: dict[str, DocumentState]) -> s
     return present
 
 
-def _state(item: InputFile, outcome: Outcome) -> DocumentState:
-    if isinstance(outcome, Record):
-        found = [name for name in COVERAGE_FIELDS if getattr(outcome, name)]
+def _state(item: InputFile, outcome: Prepared) -> DocumentState:
+    if isinstance(outcome, PreparedRecord):
         return DocumentState(
             source=item.source, sha256=outcome.sha256, size=item.size, mtime_ns=item.mtime_ns,
-            outcome="record", language=outcome.language, found=found,
+            outcome="record", language=outcome.language, found=list(outcome.found),
         )
     return DocumentState(
         source=item.source, sha256=_sha256_or_empty(item.path), size=item.size, mtime_ns=item.mtime_ns, outcome="error"
@@ -430,13 +478,15 @@ def _write_run(
         writer, report = OutputWriter(staging), ReportBuilder()
         for doc_id in sorted({item.doc_id for item in plan.to_process} | set(plan.reused)):
             if doc_id in plan.reused:
-                outcome: Outcome = reused_errors[doc_id] if doc_id in reused_errors else next(reused_records)
+                outcome: Prepared = (
+                    reused_errors[doc_id] if doc_id in reused_errors else prepare_record(next(reused_records))
+                )
             else:
                 item, outcome = next(to_process), next(fresh)
                 states[doc_id] = _state(item, outcome)
-            if isinstance(outcome, Record):
-                writer.add_record(outcome)
-                report.add(outcome.model_dump(mode="json"))
+            if isinstance(outcome, PreparedRecord):
+                writer.add_output(outcome.output)
+                report.add_entry(outcome.report)
             else:
                 writer.add_error(outcome)
         for duplicate in plan.duplicates:

@@ -1,13 +1,26 @@
 import os
 import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.process import extract_text
-from pipeline.report import highlights, render_report
-from pipeline.scoring import Finding, load_gold, read_records, score
+from pipeline.report import (
+    FIELD_COLOURS,
+    REPORT_FIELDS,
+    Highlight,
+    highlights,
+    record_report_entry,
+    render_report,
+    report_entry,
+    without_clashes,
+)
 from pipeline.runner import run
+from pipeline.scoring import Finding, load_gold, read_records, score
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nMinisterstvo vnútra Slovenskej republiky pomáha. Seminár bol 27. februára 2019."
@@ -79,3 +92,58 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
     assert {(start, end, evidence) for start, end, evidence, _, _ in marks} == expected
     assert all(evidence == shown and visible for _, _, evidence, shown, visible in marks)
     assert screenshot.stat().st_size > 10_000
+
+
+# --- choosing highlights, and what the page reads of a record --------------------------------------------
+
+def _without_clashes_by_pairs(found: list[Highlight]) -> list[Highlight]:
+    """Every candidate against every kept span: the plain statement of the rule."""
+    priority = {name: rank for rank, name in enumerate(FIELD_COLOURS)}
+    kept: list[Highlight] = []
+    for candidate in sorted(found, key=lambda h: (h.start, -h.end, priority[h.field])):
+        if not any(
+            (o.start == candidate.start and o.end == candidate.end)
+            or o.start < candidate.start < o.end < candidate.end
+            or candidate.start < o.start < candidate.end < o.end
+            for o in kept
+        ):
+            kept.append(candidate)
+    return kept
+
+
+_SPANS = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 12), st.sampled_from(list(FIELD_COLOURS))), max_size=40
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=_SPANS)
+def test_without_clashes_keeps_what_pairwise_checking_keeps(spans: list[tuple[int, int, str]]) -> None:
+    found = [Highlight(start, start + length, name, "v", "d", "t", "found") for start, length, name in spans]
+    assert without_clashes(found) == _without_clashes_by_pairs(found)
+
+
+class _Watched(Mapping[str, Any]):
+    """A record that notes which keys are read."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data, self.read = data, set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def test_the_page_reads_only_report_fields() -> None:
+    record = extract_text(TEXT, "card")
+    watched = _Watched(record.model_dump(mode="json"))
+    entry = report_entry(watched, [], False)
+    assert watched.read and watched.read <= REPORT_FIELDS
+    assert record_report_entry(record) == entry
+    assert entry.found and entry.amounts == ((record.amounts[0].currency, record.amounts[0].value),)

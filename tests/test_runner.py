@@ -133,3 +133,33 @@ def test_dask_engine_gives_the_same_outputs(inputs: Path, tmp_path: Path) -> Non
         summary = run(inputs, tmp_path / "dask", options=options)
     assert summary.records == 5
     assert snapshot(tmp_path / "local") == snapshot(tmp_path / "dask")
+
+
+def test_workers_send_prepared_records_not_records(inputs: Path) -> None:
+    import pickle
+
+    from pipeline.models import ErrorEntry, Record
+    from pipeline.runner import PreparedRecord, _process_item, process_path
+    from pipeline.write import record_output
+
+    path = min(inputs.glob("*.txt"))
+    prepared = _process_item((path, inputs, Limits()))
+    record = process_path(path, inputs)
+    assert isinstance(prepared, PreparedRecord) and isinstance(record, Record)
+    assert prepared.output == record_output(record)
+    assert (prepared.sha256, prepared.language) == (record.sha256, record.language)
+    assert pickle.loads(pickle.dumps(prepared)) == prepared
+    (inputs / "empty.txt").write_bytes(b"")
+    assert isinstance(_process_item((inputs / "empty.txt", inputs, Limits())), ErrorEntry)
+
+
+def test_runner_imports_no_extraction_modules_until_a_document_is_processed(inputs: Path) -> None:
+    # the parent of worker processes only writes: it must not spend a second importing spaCy and the extractors
+    check = (
+        "import sys\n"
+        "import pipeline.runner as runner\n"
+        "assert 'pipeline.process' not in sys.modules and 'spacy' not in sys.modules, 'imported early'\n"
+        f"runner.process_path(runner.Path({str(min(inputs.glob('*.txt')))!r}), runner.Path({str(inputs)!r}))\n"
+        "assert 'pipeline.process' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)

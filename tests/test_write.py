@@ -1,12 +1,16 @@
 import json
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from pipeline.models import ErrorEntry
+from pipeline.models import ErrorEntry, Record
 from pipeline.process import extract_text
 from pipeline.tables import load_tables
-from pipeline.write import safe_cell, write_outputs
+from pipeline.write import float_paths, record_array_item, record_json, safe_cell, write_outputs
 
 TEXT = "=HYPERLINK(\"x\") card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague, Czech Republic."
 
@@ -46,3 +50,91 @@ def test_load_tables_gives_typed_frames(tmp_path: Path) -> None:
     assert tables["documents"].loc[0, "title"] == "'=HYPERLINK(\"x\") card"
     record = json.loads((tmp_path / "records.jsonl").read_text(encoding="utf-8"))
     assert record["title"] == "=HYPERLINK(\"x\") card"
+
+
+# --- records as JSON text: the fast serializer must give json.dumps's bytes ------------------------------
+
+def _reference_line(record: Record) -> bytes:
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _reference_item(record: Record) -> bytes:
+    # "[\n  {...}\n]": the element as json.dumps writes it inside the whole array
+    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2].encode("utf-8")
+
+
+def _with_amount(value: float, title: str | None = None) -> Record:
+    record = extract_text(TEXT, "a")
+    amount = record.amounts[0].model_copy(update={"value": value})
+    update: dict[str, object] = {"amounts": [amount, *record.amounts[1:]]}
+    if title is not None:
+        update["title"] = title
+    return record.model_copy(update=update)
+
+
+@pytest.mark.parametrize(
+    "value", [8442.0, 0.0, -0.0, 1e-4, 9.99e-5, 1.5e-5, 7.15e-9, 1e-300, 5e-324, 1e15, 1e16, 1.2345678901234568e17, 1e22,
+              math.inf, -math.inf, math.nan],
+)
+def test_record_json_writes_floats_as_json_dumps(value: float) -> None:
+    record = _with_amount(value)
+    assert record_json(record) == _reference_line(record)
+    assert record_array_item(record) == _reference_item(record)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(allow_nan=True, allow_infinity=True), title=st.text())
+def test_record_json_matches_json_dumps_on_any_float_and_text(value: float, title: str) -> None:
+    record = _with_amount(value, title)
+    try:
+        expected_line, expected_item = _reference_line(record), _reference_item(record)
+    except (UnicodeEncodeError, ValueError):
+        return
+    assert record_json(record) == expected_line
+    assert record_array_item(record) == expected_item
+
+
+def test_record_json_escapes_as_json_dumps() -> None:
+    record = _with_amount(12.5, "a\"\\\x00\x1f\x7f\u2028 é 😀 \b\f\n\r\t </script>")
+    assert record_json(record) == _reference_line(record)
+    assert record_array_item(record) == _reference_item(record)
+
+
+def test_records_json_is_the_indented_array(tmp_path: Path) -> None:
+    records = [extract_text(TEXT, "a"), _with_amount(1e-7).model_copy(update={"doc_id": "b"})]
+    write_outputs(tmp_path, records, [])
+    expected = json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "records.json").read_text(encoding="utf-8") == expected
+    assert (tmp_path / "records.jsonl").read_bytes() == b"".join(_reference_line(r) + b"\n" for r in records)
+
+
+def test_records_json_keeps_line_separators_inside_strings(tmp_path: Path) -> None:
+    # json.dumps leaves U+2028, U+2029 and U+0085 unescaped; indenting by lines would put spaces after them
+    record = extract_text(TEXT, "a").model_copy(update={"metadata": {"author": "A\u2028B\u2029C\x85D"}})
+    write_outputs(tmp_path, [record], [])
+    [from_array] = json.loads((tmp_path / "records.json").read_text(encoding="utf-8"))
+    assert from_array == json.loads((tmp_path / "records.jsonl").read_text(encoding="utf-8"))
+    assert from_array["metadata"]["author"] == "A\u2028B\u2029C\x85D"
+
+
+class _Inner(BaseModel):
+    ratio: float
+    count: int
+
+
+class _Outer(BaseModel):
+    score: float | None
+    inner: list[_Inner]
+    pair: tuple[int, float]
+    names: dict[str, str]
+
+
+class _FloatInDict(BaseModel):
+    weights: dict[str, float]
+
+
+def test_float_paths_follow_optionals_lists_tuples_and_models() -> None:
+    assert float_paths(_Outer) == [("score",), ("inner", "*", "ratio"), ("pair", "*")]
+    assert float_paths(Record) == [("amounts", "*", "value")]
+    with pytest.raises(TypeError):
+        float_paths(_FloatInDict)
