@@ -1,8 +1,9 @@
 """Language identification: the document's language and each segment's.
 
 Function words and letters that only Czech or only Slovak uses decide between the three supported
-languages; lingua (restricted to cs/sk/en, low-accuracy mode: small and fast) breaks ties on short
-text; langdetect (seeded, so deterministic) names the language of texts that are none of the three.
+languages; lingua (restricted to cs/sk/en, low-accuracy mode: small and fast) breaks a Czech/Slovak
+tie in a document (a tied segment of a Czech or Slovak document keeps the document's language);
+langdetect (seeded, so deterministic) names the language of texts that are none of the three.
 """
 
 from __future__ import annotations
