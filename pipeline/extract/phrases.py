@@ -152,8 +152,20 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             flags = "i" if ignore_case else "-i"
             branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
         patterns[key] = re.compile("|".join(branches))
-    keys = re.compile(r"\b(?:" + "|".join(re.escape(key) for key in sorted(patterns, key=len, reverse=True)) + ")")
-    return PhraseIndex(keys, patterns, tags)
+    return PhraseIndex(re.compile(key_regex(list(patterns))), patterns, tags)
+
+
+def key_regex(keys: list[str]) -> str:
+    """A regex for any of the keys at a word start, the longer key first.
+
+    The keys are grouped under their first letter ("p(?:r|o)|s(?:u|p|)"): the regex engine then skips the
+    groups of other first letters with one character test each, instead of trying every key.
+    """
+    tails: dict[str, list[str]] = {}
+    for key in sorted(keys, key=len, reverse=True):
+        tails.setdefault(key[0], []).append(re.escape(key[1:]))
+    groups = [re.escape(first) + "(?:" + "|".join(rest) + ")" for first, rest in tails.items()]
+    return r"\b(?:" + "|".join(groups) + ")"
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
