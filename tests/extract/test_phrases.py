@@ -7,12 +7,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.phrases import build_index, key_regex
+from pipeline.extract.phrases import build_index, key_regex, lowered_condition
+from pipeline.folding import lower_same_length
 
-_KEYS = ["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"]
+_KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
 
 
-def _plain_key_regex(keys: list[str]) -> str:
+def _plain_key_regex(keys: dict[str, str]) -> str:
     """The flat alternation the grouped regex must agree with."""
     return r"\b(?:" + "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True)) + ")"
 
@@ -43,3 +44,54 @@ def test_scan_takes_the_longest_phrase_and_skips_overlaps() -> None:
     text = "Fondu pro azyl, fond a eea nebo EEA."
     hits = [(text[hit.start : hit.end], hit.tag) for hit in index.scan(text)]
     assert hits == [("Fondu pro azyl", "asylum"), ("fond", "fund"), ("EEA", "exact")]
+
+
+def test_key_regex_keeps_a_key_only_where_its_condition_holds() -> None:
+    keys = {"pr": "(?:program|projekt)", "s": "s(?!\\w)", "su": "(?:suma)"}
+    found = [m.start() for m in re.finditer(key_regex(keys), "pro program s projekt sum suma")]
+    assert found == [4, 12, 14, 26]
+
+
+def test_a_failed_longer_key_does_not_fall_back_to_the_shorter() -> None:
+    # at "sum" the key "su" is found and its condition fails: "s" is not tried there
+    keys = {"s": "(?:s)", "su": "(?:suma)"}
+    assert [m.start() for m in re.finditer(key_regex(keys), "sum s")] == [4]
+
+
+def test_lowered_condition_holds_where_a_phrase_matches() -> None:
+    condition = re.compile(lowered_condition(["fond{,u} pro azyl", "EEA"]))
+    for text in ["Fondu  pro AZYL", "FOND pro azyl", "EEA", "eea"]:
+        assert condition.match(lower_same_length(text)) is not None
+    assert condition.match("fondy pro azyl") is None
+
+
+def test_lower_casing_keeps_every_letter_in_its_case_blind_class() -> None:
+    """What ``lowered_condition`` rests on: a letter and its lower-cased form (as ``lower_same_length``
+    makes it) match the same letters case-blind, so a phrase matching the text, case-blind or not,
+    matches the lower-cased text case-blind."""
+    for code in range(0x110000):
+        char = chr(code)
+        lowered = char.lower()
+        if lowered == char or len(lowered) != 1:  # a longer lower case is kept as it is
+            continue
+        assert re.fullmatch("(?i)" + re.escape(lowered), char), hex(code)
+        assert re.fullmatch("(?i)" + re.escape(char), lowered), hex(code)
+    # a final sigma is lower-cased by its place in the word
+    assert re.fullmatch("(?i)ς", "Σ") and re.fullmatch("(?i)Σ", "ς")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="fondFONDuUpr azylAZYLeEſıİKK\n", max_size=40))
+def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
+    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+                         ("ko{,k}", "short", True)], "test")
+    lowered = lower_same_length(text)
+    plain = re.compile(key_regex(dict.fromkeys(index.patterns, "")))
+    expected = []
+    resume = 0
+    for key in plain.finditer(lowered):
+        found = index.patterns[key.group()].match(text, key.start())
+        if key.start() >= resume and found is not None and found.lastgroup is not None:
+            resume = found.end()
+            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
