@@ -125,11 +125,13 @@ class PhraseIndex:
     def scan(self, text: str) -> Iterator[PhraseHit]:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         resume = 0
-        for key in self.keys.finditer(lower_same_length(text)):
+        # the key pattern takes the character before the word start: a space in front of the text stands
+        # before the first word, and shifts each key's start back onto the text's offsets
+        for key in self.keys.finditer(" " + lower_same_length(text)):
             start = key.start()
             if start < resume:
                 continue
-            found = self.patterns[key.group()].match(text, start)
+            found = self.patterns[key.group()[1:]].match(text, start)
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
@@ -171,10 +173,12 @@ def key_regex(keys: Mapping[str, str]) -> str:
     """A regex for the keys at word starts of lower-cased text, the longer key first; ``keys`` maps a key to
     the condition (a regex source, "" for none) the text must meet from the word start on.
 
-    The keys are grouped under their first letter ("p(?:r|o)|s(?:u|p|)"): the regex engine then skips the
-    groups of other first letters with one character test each, instead of trying every key. Testing the
-    condition inside the regex passes over the many word starts where no phrase starts ("pro", "po")
-    without a call each.
+    The match takes in the character before the word start, which is no word character: a pattern opening
+    with a character set lets the engine skip through words instead of testing for a word boundary at
+    every character. The keys are grouped under their first letter ("p(?:r|o)|s(?:u|p|)"): the engine then
+    skips the groups of other first letters with one character test each, instead of trying every key.
+    Testing the condition inside the regex passes over the many word starts where no phrase starts ("pro",
+    "po") without a call each.
     """
     same_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
@@ -183,7 +187,7 @@ def key_regex(keys: Mapping[str, str]) -> str:
         re.escape(first) + "(?:" + "|".join(_key_rest(key, grouped, keys[key]) for key in grouped) + ")"
         for first, grouped in same_first.items()
     ]
-    return r"\b(?:" + "|".join(groups) + ")"
+    return r"\W(?:" + "|".join(groups) + ")"
 
 
 def _key_rest(key: str, same_first: list[str], condition: str) -> str:
