@@ -581,6 +581,8 @@ def _range(scan: Scan, match: re.Match[str], floor: int) -> list[AmountMention]:
 
 
 def _mentions(scan: Scan, match: re.Match[str], floor: int) -> list[AmountMention]:
+    if match["pre"] is None and match["pre2"] is None and match["post"] is None:
+        return []  # no currency: most matches are plain numbers
     if match["q2"] is None:
         found = _one_end(scan, match, "pre", "q1", "t1", floor)
     else:
@@ -633,14 +635,19 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # a line start further back than the lead does not matter: searching no further keeps long lines linear
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
-    starts = [match.start() for match in TOKEN_START.finditer(lowered, lead_start, anchor)]
-    for start in [*starts, anchor]:
-        match = PATTERNS.amount.match(lowered, start)
+    for token in TOKEN_START.finditer(lowered, lead_start, anchor):
+        match = PATTERNS.amount.match(lowered, token.start())
         if match is not None and match.end() > anchor:
-            if _is_year_before_code(lowered, match):
-                return PATTERNS.amount.match(lowered, match.start("post"))
-            return match
-    return None
+            return _past_year(lowered, match)
+    match = PATTERNS.amount.match(lowered, anchor)
+    return _past_year(lowered, match) if match is not None and match.end() > anchor else None
+
+
+def _past_year(lowered: str, match: re.Match[str]) -> re.Match[str] | None:
+    """The amount that opens with the code after a year ("In 2020 EUR 5 million"), else ``match``."""
+    if _is_year_before_code(lowered, match):
+        return PATTERNS.amount.match(lowered, match.start("post"))
+    return match
 
 
 def extract_amounts(text: str, language: str) -> list[AmountMention]:

@@ -18,17 +18,26 @@ from pipeline.spans import make_evidence
 
 _DATA = "codes"
 
-# EU funds registration numbers, 2014-2020 "CZ.03.2.63/0.0/0.0/15_007/0001234" and 2021-2027
-# "CZ.03.02.01/00/22_005/0000123"; a call's number lacks the final project part
-_EU_REGISTRATION = r"[A-Z]{2}\.\d{2}(?:\.\d{1,3}){1,3}(?:/[\d.]{1,5}){0,3}/\d{2}_\d{3}/\d{4,7}"
-# Erasmus+: year, round, national agency, key action, number ("2021-1-CZ01-KA220-ADU-000033344")
-_ERASMUS = r"\d{4}-\d-[A-Z]{2}\d{2}-KA\d{3}(?:-[A-Z]{3})?-\d{6,9}"
-# EEA and Norway Grants: beneficiary country, programme number, project number ("CZ03-0097")
-_EEA_CODE = r"(?P<country>[A-Z]{2})\d{2}[-–]\d{4}"
+# Each shape as its first character and the rest.
+_SHAPES = {
+    # EU funds registration numbers, 2014-2020 "CZ.03.2.63/0.0/0.0/15_007/0001234" and 2021-2027
+    # "CZ.03.02.01/00/22_005/0000123"; a call's number lacks the final project part
+    "eu": (r"[A-Z]", r"[A-Z]\.\d{2}(?:\.\d{1,3}){1,3}(?:/[\d.]{1,5}){0,3}/\d{2}_\d{3}/\d{4,7}"),
+    # Erasmus+: year, round, national agency, key action, number ("2021-1-CZ01-KA220-ADU-000033344")
+    "erasmus": (r"\d", r"\d{3}-\d-[A-Z]{2}\d{2}-KA\d{3}(?:-[A-Z]{3})?-\d{6,9}"),
+    # EEA and Norway Grants: beneficiary country (the first two letters), programme number, project
+    # number ("CZ03-0097")
+    "eea": (r"[A-Z]", r"[A-Z]\d{2}[-–]\d{4}"),
+}
 _SHAPE_RULES = {"eu": "code.eu_registration", "erasmus": "code.erasmus", "eea": "code.eea_grants"}
-# one pattern, so that the text is scanned once
+# One pattern, so that the text is scanned once: a first character not after a word character, ".", "/"
+# or "-", then the rest of one shape (group "eu", "erasmus" or "eea"). The look-behind comes after the
+# first character (it spans it), so that the pattern opens with a character set and the engine skips
+# straight to the next capital or digit instead of testing the look-behind at every character.
 _SHAPE = re.compile(
-    rf"(?<![\w./-])(?:(?P<eu>{_EU_REGISTRATION})|(?P<erasmus>{_ERASMUS})|(?P<eea>{_EEA_CODE}))(?![\w/-])"
+    r"[A-Z\d](?<![\w./-][A-Z\d])(?:"
+    + "|".join(rf"(?<={first})(?P<{name}>{rest})" for name, (first, rest) in _SHAPES.items())
+    + r")(?![\w/-])"
 )
 
 # After a label: ":" or a dash, at most one blank line, then a code: one token, maybe followed by a few
@@ -81,7 +90,7 @@ def _has_code_shape(text: str, start: int, end: int, data: CodeData) -> bool:
 
 
 def _accepted_shape(found: re.Match[str], data: CodeData) -> bool:
-    return found.group("eea") is None or found.group("country") in data.eea_countries
+    return found.group("eea") is None or found.group()[:2] in data.eea_countries
 
 
 def _value_span(found: re.Match[str]) -> tuple[int, int]:

@@ -36,10 +36,23 @@ _LOCAL = rf"[A-Za-z0-9._%+-]{{1,{_MAX_LOCAL}}}"
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 
 
+_OPENING_BRACKET = r"[\[({]"
+
+
 def _bracketed(words: list[str], spaced: bool = True) -> str:
     """An obfuscation word in brackets: "(at)", "[zavináč]", "{dot}", with optional spaces around."""
-    core = r"[\[({][ \t]?(?i:" + "|".join(re.escape(word) for word in words) + r")[ \t]?[\])}]"
+    core = _OPENING_BRACKET + _after_opening_bracket(words)
     return rf"[ \t]?{core}[ \t]?" if spaced else core
+
+
+def _after_opening_bracket(words: list[str]) -> str:
+    return r"[ \t]?(?i:" + "|".join(re.escape(word) for word in words) + r")[ \t]?[\])}]"
+
+
+def _at_sign_regex(at_words: list[str]) -> str:
+    """"@" or a bracketed "at" word ("(at)"), as one character set and the rest of what it opens: a
+    pattern opening with a character set lets the engine skip straight to the next "@" or bracket."""
+    return r"[@\[({](?:(?<=@)|(?<=" + _OPENING_BRACKET + ")" + _after_opening_bracket(at_words) + ")"
 
 
 def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
@@ -52,7 +65,13 @@ def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
 
 # --- URL ----------------------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?<![\w@./-])(?:https?://|www\.)[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}", re.IGNORECASE)
+# "(?<![\w@./-])(?:https?://|www\.)" case-blind, spelled out ("ſ" is a case-blind "s") so that the pattern
+# opens with a character set and the engine skips straight to the next "h" or "w"; the look-behind comes
+# after the first letter (it spans it)
+_URL = re.compile(
+    r"[hHwW](?<![\w@./-][hHwW])(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)"
+    r"[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}"
+)
 _URL_HOST = re.compile(r"(?:https?://[\w-]+(?:\.[\w-]+)+|www\.[\w-]+\.[\w-]+)", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?-–—"
 _CLOSING_BRACKETS = {")": "(", "]": "["}
@@ -109,7 +128,7 @@ def contact_data() -> ContactData:
     role = rf"(?:(?:{_word_alternation(roles)})[{LOWER_LETTERS}]{{0,20}}|{title})"
     return ContactData(
         email=re.compile(_email_regex(at_words, dot_words)),
-        at_sign=re.compile(rf"@|{_bracketed(at_words, spaced=False)}"),
+        at_sign=re.compile(_at_sign_regex(at_words)),
         dot_words=re.compile(_bracketed(dot_words)),
         cues=build_index([(cue, "cue", True) for cue in cues], _DATA),
         person=re.compile(rf"(?:[ \t]*:)?\s{{1,3}}(?:{role}[ \t]+){{0,{max_roles}}}" + _PERSON_NAME),

@@ -64,7 +64,10 @@ _NAME_JOINERS = frozenset({"-", "'"})
 _NEXT_NAME_WORD = re.compile(r"(?:[-']|[ \t]*\n?[ \t]*)([^\W\d_]+)")
 # Latin capitals (\w has no case): a word that can start a name in running text.
 _UPPER_LETTERS = "".join(chr(code) for code in range(0x41, 0x250) if chr(code).isupper())
-_CAPITALISED_TOKEN = re.compile(rf"(?<![^\W\d_])[{re.escape(_UPPER_LETTERS)}][^\W\d_]*")
+_UPPER = f"[{re.escape(_UPPER_LETTERS)}]"
+# A capital not after a letter, then letters; the look-behind comes after the capital (it spans it), so
+# that the pattern opens with a character set and the engine skips straight to the next capital.
+_CAPITALISED_TOKEN = re.compile(rf"{_UPPER}(?<![^\W\d_]{_UPPER})[^\W\d_]*")
 
 # Stripped forms and all-caps single words shorter than this are too often other words or acronyms.
 _MIN_LETTERS_LOOSE = 5
@@ -295,9 +298,18 @@ def _abbreviations(
 
 def _abbreviation_regex(abbreviations: Sequence[str]) -> re.Pattern[str]:
     # Standalone only: "SR" in "MV SR" or "SR/ČR", not in "SR-01", "SRo", "R&D" or "SR.sk".
+    # Each abbreviation checks the character before it after its first letter (the look-behind spans the
+    # letter): the pattern then opens with a letter, and the engine skips straight to the letters that can
+    # start one instead of testing the look-behind at every character.
     ordered = sorted(abbreviations, key=len, reverse=True)
-    body = "|".join(re.escape(abbreviation) for abbreviation in ordered)
-    return re.compile(rf"(?<![\w\-.&@])(?:{body})(?![\w\-&@])(?!\.\w)")
+    body = "|".join(_after_no_glue(abbreviation) for abbreviation in ordered)
+    return re.compile(rf"(?:{body})(?![\w\-&@])(?!\.\w)")
+
+
+def _after_no_glue(abbreviation: str) -> str:
+    """``abbreviation`` not right after a letter, digit, "-", ".", "&" or "@"."""
+    first = re.escape(abbreviation[0])
+    return rf"{first}(?<![\w\-.&@]{first}){re.escape(abbreviation[1:])}"
 
 
 def _optional_strings(language: Mapping[str, Any], lang: str, name: str) -> list[str]:
@@ -441,10 +453,12 @@ def _name_candidates(text: str, hint: str, strict: bool) -> list[_Candidate]:
     """Names found by looking up runs of words, longest first, at every word that can start a name."""
     # Every listed name starts with a capital, so in strict mode only capitalised words can start one.
     starts = _CAPITALISED_TOKEN if strict else _TOKEN
+    first_tokens = _LEXICON.max_tokens
     candidates: list[_Candidate] = []
     covered = 0
     for first in starts.finditer(text):
-        if first.start() < covered:
+        # most words start no name: they are passed over here, without a call each
+        if first.start() < covered or first.group().casefold() not in first_tokens:
             continue
         covered = max(covered, _match_at(text, first, hint, strict, candidates))
     return candidates

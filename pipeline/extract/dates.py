@@ -14,6 +14,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pipeline.folding import strip_diacritics
@@ -217,7 +218,7 @@ class DatePatterns:
     iso: re.Pattern[str]  # the one form that starts with its year
     master: re.Pattern[str]  # ranges and lists first, then single dates; all end with their year
     singles: re.Pattern[str]  # single dates only, tried where a range turned out invalid
-    word_start: re.Pattern[str]  # where a date may begin
+    word_start: re.Pattern[str]  # where a date may begin: a number, or a word (group "word") of a month's length
     year_lead: re.Pattern[str]  # what may stand right before the year of a date
     cue: re.Pattern[str]
     filler_gap: re.Pattern[str]  # what may stand between a preposition and its date
@@ -308,9 +309,14 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
     flags = re.IGNORECASE
     fillers = _word_pattern(lexicon.fillers, variants)
     return DatePatterns(
-        year=re.compile(rf"(?<!\d){year('year')}"),
+        # "(?<!\d)(?P<year>19\d\d|20\d\d|2100)(?!\d)" with the look-behind moved after the first digit: a
+        # pattern opening with a digit lets the engine skip to the next "1" or "2" instead of testing the
+        # look-behind at every character
+        year=re.compile(r"(?P<year>1(?<!\d1)9\d\d|2(?<!\d2)0\d\d|2(?<!\d2)100)(?!\d)"),
         iso=re.compile(f"(?P<iso>{iso})"),
-        word_start=re.compile(rf"{left}\d|(?<!\w)[^\W\d_]"),
+        # every pattern starting at a word takes the whole word as a month's name: a word of another
+        # length cannot start a date
+        word_start=re.compile(rf"{left}\d|(?<!\w)(?P<word>{month_words})"),
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
@@ -567,18 +573,33 @@ def _read(m: re.Match[str] | None) -> FoundMatch | None:
     return _READERS[m.lastgroup](m)
 
 
+@lru_cache(maxsize=4096)
+def is_month_name(word: str) -> bool:
+    """True when the word is a form of a month's name ("února", "Sept"); cached per word, as the same
+    few words come back in every document."""
+    return fold(word) in LEXICON.month_by_form
+
+
 def has_month_names(m: re.Match[str]) -> bool:
     """True when every word the match holds in a month's place is a month name ("února", "Sept")."""
     groups = m.re.groupindex
     for name in PATTERNS.month_groups:
-        if name in groups and m.group(name) is not None and fold(m.group(name)) not in LEXICON.month_by_form:
+        if name in groups and m.group(name) is not None and not is_month_name(m.group(name)):
             return False
     return True
+
+
+def _may_open_date(word: re.Match[str]) -> bool:
+    """False for a word that is no month name: every pattern starting at a word takes the whole word
+    as a month's name, so a date starting there is either none or read as no date."""
+    return word.lastgroup != "word" or is_month_name(word.group())
 
 
 def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch | None:
     """The first valid date that starts after ``floor`` and ends with ``year``."""
     for word in PATTERNS.word_start.finditer(text, max(floor, year.start() - MAX_DATE_CHARS), year.start() + 1):
+        if not _may_open_date(word):
+            continue
         m = PATTERNS.master.match(text, word.start())
         if m is None or m.end() != year.end():
             continue

@@ -117,18 +117,21 @@ class PhraseHit:
 class PhraseIndex:
     """Tagged phrases, indexed by the first two letters of their first word (lower-cased)."""
 
-    keys: re.Pattern[str]  # a key at a word start of the lower-cased text, the longer key first
+    # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may start
+    keys: re.Pattern[str]
     patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
     tags: Mapping[str, str]  # group name -> tag
 
     def scan(self, text: str) -> Iterator[PhraseHit]:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         resume = 0
-        for key in self.keys.finditer(lower_same_length(text)):
+        # the key pattern takes the character before the word start: a space in front of the text stands
+        # before the first word, and shifts each key's start back onto the text's offsets
+        for key in self.keys.finditer(" " + lower_same_length(text)):
             start = key.start()
             if start < resume:
                 continue
-            found = self.patterns[key.group()].match(text, start)
+            found = self.patterns[key.group()[1:]].match(text, start)
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
@@ -143,6 +146,7 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             raise LexiconError(f"{file}.toml: phrase {phrase!r} must start with two literal letters")
         by_key.setdefault(head.group()[:_KEY_LENGTH].lower(), []).append((phrase, tag, ignore_case))
     patterns: dict[str, re.Pattern[str]] = {}
+    conditions: dict[str, str] = {}
     tags: dict[str, str] = {}
     for key, entries in by_key.items():
         branches = []
@@ -152,8 +156,51 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             flags = "i" if ignore_case else "-i"
             branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
         patterns[key] = re.compile("|".join(branches))
-    keys = re.compile(r"\b(?:" + "|".join(re.escape(key) for key in sorted(patterns, key=len, reverse=True)) + ")")
-    return PhraseIndex(keys, patterns, tags)
+        conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
+    return PhraseIndex(re.compile(key_regex(conditions)), patterns, tags)
+
+
+def lowered_condition(phrases: list[str]) -> str:
+    """A regex source that matches the lower-cased text wherever one of the phrases matches the text.
+
+    A letter that matches a phrase's letter, in any case, still matches it once lower-cased (see
+    tests/extract/test_phrases.py), so the phrases themselves, case-blind, are the condition.
+    """
+    return "(?:" + "|".join(f"(?i:{phrase_regex(phrase)})(?!\\w)" for phrase in phrases) + ")"
+
+
+def key_regex(keys: Mapping[str, str]) -> str:
+    """A regex for the keys at word starts of lower-cased text, the longer key first; ``keys`` maps a key to
+    the condition (a regex source, "" for none) the text must meet from the word start on.
+
+    The match takes in the character before the word start, which is no word character: a pattern opening
+    with a character set lets the engine skip through words instead of testing for a word boundary at
+    every character. The keys are grouped under their first letter ("p(?:r|o)|s(?:u|p|)"): the engine then
+    skips the groups of other first letters with one character test each, instead of trying every key.
+    Testing the condition inside the regex passes over the many word starts where no phrase starts ("pro",
+    "po") without a call each.
+    """
+    same_first: dict[str, list[str]] = {}
+    for key in sorted(keys, key=len, reverse=True):
+        same_first.setdefault(key[0], []).append(key)
+    groups = [
+        re.escape(first) + "(?:" + "|".join(_key_rest(key, grouped, keys[key]) for key in grouped) + ")"
+        for first, grouped in same_first.items()
+    ]
+    return r"\W(?:" + "|".join(groups) + ")"
+
+
+def _key_rest(key: str, same_first: list[str], condition: str) -> str:
+    """The key after its first letter, then its condition."""
+    rest = re.escape(key[1:])
+    # where a longer key stands, only the longer key's phrases are tried: the shorter key is not there
+    longer = [other[len(key) :] for other in same_first if len(other) > len(key) and other.startswith(key)]
+    if longer:
+        rest += "(?!" + "|".join(re.escape(tail) for tail in longer) + ")"
+    if condition:
+        # back at the word start (a look-behind over the key's letters) the condition looks ahead
+        rest += f"(?<=(?={condition}){'.' * len(key)})"
+    return rest
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")

@@ -42,7 +42,10 @@ class ProgrammeData:
     # programme names (tag: "EEA Grants", "EEA Grants + Norway Grants") and funding cues (tag: _CUE), in
     # one index so that the text is scanned once
     phrases: PhraseIndex
-    labels: re.Pattern[str]  # "Financování:" at a line start
+    # "Financování:" at a line start: at the text's start (matched there), or after a line break (searched
+    # for: a pattern opening with the break lets the engine skip from line to line)
+    label: re.Pattern[str]
+    label_after_break: re.Pattern[str]
     future: re.Pattern[str]
     fillers: frozenset[str]
     heads: tuple[str, ...]
@@ -65,6 +68,11 @@ def _name_entries(names: DataTable, ignore_case: bool) -> list[tuple[str, str, b
             raise names.error(key, "is not a funding programme of the contract (or two joined by ' + ')")
         entries += [(phrase, key, ignore_case) for phrase in names.phrases(key)]
     return entries
+
+
+def _label_line(labels: list[str]) -> str:
+    """A funding label and its colon at the start of a line, maybe as a bullet ("• Financování:")."""
+    return r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:"
 
 
 @cache
@@ -91,7 +99,8 @@ def programme_data() -> ProgrammeData:
     limits = raw.table("limits")
     return ProgrammeData(
         phrases=build_index(entries + [(cue, _CUE, True) for cue in cues], _DATA),
-        labels=re.compile(r"^[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:", re.MULTILINE),
+        label=re.compile(_label_line(labels)),
+        label_after_break=re.compile("\n" + _label_line(labels)),
         future=re.compile(alternation(future)),
         fillers=frozenset(fillers),
         heads=tuple(heads),
@@ -174,7 +183,7 @@ def _funder_name(text: str, position: int, data: ProgrammeData) -> FunderName | 
 
 def _names_a_funder(name: FunderName, fillers: list[str], text: str, data: ProgrammeData) -> bool:
     lowered = text[name.start : name.end].lower()
-    if any(lowered.startswith(generic) for generic in data.generic):
+    if lowered.startswith(data.generic):
         return False
     window = [word.lower() for word in (*fillers, *name.words[: data.head_window])]
     return any(word.startswith(data.heads) for word in window)
@@ -187,13 +196,24 @@ def _cue_name_starts(
     for hit in cue_hits:
         position, fillers = _skip_fillers(text, hit.end, data)
         yield position, fillers, "programme.other_cue"
-    for label in data.labels.finditer(text):
-        line_start, line_end = _label_value_line(text, label.end())
+    for label_end in _label_ends(text, data):
+        line_start, line_end = _label_value_line(text, label_end)
         item_start = line_start
         for separator in _ITEM_SEPARATOR.finditer(text, line_start, line_end):
             yield item_start, [], "programme.other_label"
             item_start = separator.end()
         yield item_start, [], "programme.other_label"
+
+
+def _label_ends(text: str, data: ProgrammeData) -> Iterator[int]:
+    """Where the funding labels at line starts end, in text order (labels never overlap)."""
+    position = 0
+    first = data.label.match(text)
+    if first is not None:
+        position = first.end()
+        yield position
+    for label in data.label_after_break.finditer(text, position):
+        yield label.end()
 
 
 def _label_value_line(text: str, position: int) -> tuple[int, int]:

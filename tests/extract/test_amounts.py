@@ -302,3 +302,21 @@ def test_malformed_data_names_file_and_key(monkeypatch: pytest.MonkeyPatch, chan
         amounts._load_lexicon()
     assert "amounts.toml" in str(error.value)
     assert key in str(error.value)
+
+
+def test_amount_after_a_year_opens_with_its_code() -> None:
+    lowered = "in 2020 eur 5 million was allocated."
+    match = amounts.PATTERNS.amount.match(lowered, lowered.index("2020"))
+    assert match is not None and match["post"] == "eur"
+    moved = amounts._past_year(lowered, match)
+    assert moved is not None and moved.group() == "eur 5 million"
+
+
+def test_amount_without_a_year_before_its_code_stays() -> None:
+    lowered = "cost 500 eur 5 days"
+    match = amounts.PATTERNS.amount.match(lowered, lowered.index("500"))
+    assert match is not None and amounts._past_year(lowered, match) is match
+
+
+def test_matches_without_a_currency_give_no_mentions() -> None:
+    assert extract_amounts("Tel. 2019 20 30, 15 000 lidí, 12 – 14 dní", "cs") == []

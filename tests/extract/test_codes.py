@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -123,3 +125,27 @@ def test_malformed_data_names_file_and_key(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         monkeypatch.undo()
         codes_module.code_data.cache_clear()
+
+
+# --- the shape pattern ------------------------------------------------------------------------------
+
+_PLAIN_SHAPE = re.compile(
+    r"(?<![\w./-])(?:(?P<eu>[A-Z]{2}\.\d{2}(?:\.\d{1,3}){1,3}(?:/[\d.]{1,5}){0,3}/\d{2}_\d{3}/\d{4,7})"
+    r"|(?P<erasmus>\d{4}-\d-[A-Z]{2}\d{2}-KA\d{3}(?:-[A-Z]{3})?-\d{6,9})"
+    r"|(?P<eea>[A-Z]{2}\d{2}[-–]\d{4}))(?![\w/-])"
+)
+_SHAPE_PIECES = ["CZ03-0097", "CZ.03.2.63/0.0/0.0/15_007/0001234", "2021-1-CZ01-KA220-ADU-000033344",
+                 "x", "/", ".", "-", " ", "A", "1", "SK"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SHAPE_PIECES), max_size=8))
+def test_shape_pattern_is_the_plain_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = [(m.span(), m.lastgroup) for m in codes_module._SHAPE.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in _PLAIN_SHAPE.finditer(text)]
+
+
+def test_eea_code_country_is_its_first_two_letters() -> None:
+    values = [mention.value for mention in extract_project_codes("Projekty CZ03-0097 a US03-0097.", "cs")]
+    assert values == ["CZ03-0097"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import contacts as contacts_module
 from pipeline.extract.contacts import extract_contact_persons, extract_emails, extract_urls
 
 
@@ -141,3 +144,35 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
     for person in extract_contact_persons(text, "cs"):
         assert text[person.evidence.start : person.evidence.end] == person.evidence.text
         assert person.evidence.text.startswith(person.name)
+
+
+# --- scanning patterns ------------------------------------------------------------------------------
+
+_PLAIN_URL = re.compile(r"(?<![\w@./-])(?:https?://|www\.)[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}", re.IGNORECASE)
+
+
+def test_url_start_letters_are_every_case_blind_match() -> None:
+    """The spelled-out letters of the URL pattern are exactly what a case-blind pattern takes."""
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter, spelled in [("h", "hH"), ("t", "tT"), ("p", "pP"), ("s", "sSſ"), ("w", "wW")]:
+        assert sorted(re.findall(f"(?i){letter}", every_character)) == sorted(spelled)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["http://", "HTTPS://", "httpſ://", "www.", "WwW.", "x", "@", ".", "/", " ",
+                                 "-", "a.cz", "(", ")", "h", "w"]), max_size=10))
+def test_url_pattern_is_the_plain_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = [m.span() for m in contacts_module._URL.finditer(text)]
+    assert found == [m.span() for m in _PLAIN_URL.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["@", "(at)", "[ at ]", "{zavináč}", "(AT)", "(a)", "[", "(", "x", " ", ")"]),
+               max_size=10))
+def test_at_sign_pattern_is_the_plain_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    words = ["zavináč", "at"]
+    plain = re.compile("@|" + contacts_module._bracketed(words, spaced=False))
+    found = [(m.span(), m.group()) for m in re.finditer(contacts_module._at_sign_regex(words), text)]
+    assert found == [(m.span(), m.group()) for m in plain.finditer(text)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import countries as countries_module
 from pipeline.extract.countries import compile_country_data, country_code, extract_countries
 from pipeline.lexicon import LexiconError, load_data
 
@@ -275,3 +277,31 @@ def _broken(path: list[str], value: object) -> dict:
 def test_malformed_data_is_refused(path: list[str], value: object, message: str) -> None:
     with pytest.raises(LexiconError, match=f"countries.toml: key .*{message}"):
         compile_country_data(_broken(path, value))
+
+
+# --- scanning patterns ------------------------------------------------------------------------------
+
+_SCAN_ALPHABET = "SRUKČBiHaé.-&@ \n1_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
+def test_capitalised_tokens_are_capitals_not_after_a_letter(text: str) -> None:
+    upper = re.escape(countries_module._UPPER_LETTERS)
+    plain = re.compile(rf"(?<![^\W\d_])[{upper}][^\W\d_]*")
+    found = [m.span() for m in countries_module._CAPITALISED_TOKEN.finditer(text)]
+    assert found == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
+def test_abbreviations_stand_alone(text: str) -> None:
+    abbreviations = ["U.K.", "BiH", "UK", "SR", "ČR"]
+    body = "|".join(re.escape(abbreviation) for abbreviation in abbreviations)
+    plain = re.compile(rf"(?<![\w\-.&@])(?:{body})(?![\w\-&@])(?!\.\w)")
+    found = countries_module._abbreviation_regex(abbreviations).finditer(text)
+    assert [m.span() for m in found] == [m.span() for m in plain.finditer(text)]
+
+
+def test_abbreviation_after_glue_is_no_country() -> None:
+    assert [m.value for m in extract_countries("MV SR a SR-01, x.SR, R&SR, ČR.", "sk")] == ["SK", "CZ"]

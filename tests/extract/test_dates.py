@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.dates import LANGUAGES, extract_dates, fold, parse_lexicon
+from pipeline.extract.dates import LANGUAGES, PATTERNS, extract_dates, fold, is_month_name, parse_lexicon
 from pipeline.lexicon import LexiconError, load_data
 
 # A title line first, so that a date alone on the next line is not read as the publication date
@@ -387,3 +387,32 @@ def test_data_file_parses() -> None:
     assert lexicon.month_by_form["unora"] == 2
     assert lexicon.month_by_form["septembri"] == 9
     assert lexicon.month_by_form["sept"] == 9
+
+
+# --- scanning shortcuts -----------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 ./-a٣", max_size=40))
+def test_year_scan_is_the_plain_year_pattern(text: str) -> None:
+    plain = re.compile(r"(?<!\d)(?:19\d\d|20\d\d|2100)(?!\d)")
+    assert [m.span() for m in PATTERNS.year.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_word_starts_are_numbers_and_month_length_words() -> None:
+    text = "Od 5. ledna do září 2019 a v rámci projektu x1"
+    starts = [(m.group(), m.lastgroup) for m in PATTERNS.word_start.finditer(text)]
+    # "Od", "do", "a", "v" are shorter than any month, "projektu" is long enough and is checked by name
+    assert starts == [("5", None), ("ledna", "word"), ("září", "word"), ("2", None), ("rámci", "word"),
+                      ("projektu", "word")]
+
+
+@pytest.mark.parametrize(("word", "expected"), [("února", True), ("Unora", True), ("Sept", True),
+                                                 ("SEPTEMBER", True), ("projektu", False), ("do", False)])
+def test_is_month_name(word: str, expected: bool) -> None:
+    assert is_month_name(word) is expected
+
+
+def test_words_that_are_no_month_start_no_date() -> None:
+    # "Praha" and "projekt" have a month's length but are no month: the date starts at the number
+    assert values("Praha 5. 3. 2019, projekt 2/2020") == ["2019-03-05", "2020-02"]

@@ -203,3 +203,23 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
     for mention in extract_programmes(text, "cs"):
         assert text[mention.evidence.start : mention.evidence.end] == mention.evidence.text
         assert mention.evidence.text.strip() == mention.evidence.text != ""
+
+
+# --- funding labels at line starts --------------------------------------------------------------------
+
+_LABEL_PIECES = ["Financování", "Zdroj financovania", "Funding", ":", " ", "\n", "• ", "x", "\t", "Financování:"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=10))
+def test_label_ends_are_those_of_the_line_start_pattern(pieces: list[str]) -> None:
+    data = programmes_module.programme_data()
+    text = "".join(pieces)
+    plain = re.compile(r"^" + data.label.pattern, re.MULTILINE)
+    assert list(programmes_module._label_ends(text, data)) == [label.end() for label in plain.finditer(text)]
+
+
+def test_label_on_the_first_line_and_after_a_break() -> None:
+    data = programmes_module.programme_data()
+    text = "Financování: EU\n• Funding: Norway\nnot a Funding: label"
+    assert list(programmes_module._label_ends(text, data)) == [12, 26]

@@ -1,0 +1,100 @@
+"""The phrase index: keys found at word starts, the longer key first, and scans of tagged phrases."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.phrases import build_index, key_regex, lowered_condition
+from pipeline.folding import lower_same_length
+
+_KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
+
+
+def _plain_key_regex(keys: dict[str, str]) -> str:
+    """The flat alternation the grouped regex must agree with."""
+    return r"\b(?:" + "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True)) + ")"
+
+
+def _keys(keys: dict[str, str], text: str) -> list[tuple[int, str]]:
+    """(start, key) of the keys found in ``text``, as ``PhraseIndex.scan`` reads them."""
+    return [(m.start(), m.group()[1:]) for m in re.finditer(key_regex(keys), " " + text)]
+
+
+def test_key_regex_prefers_the_longer_key() -> None:
+    found = [key for _, key in _keys(_KEYS, "sp s su za z čísla č kľúč")]
+    assert found == ["sp", "s", "su", "za", "z", "čí", "č", "kľ"]
+
+
+def test_key_regex_only_at_word_starts() -> None:
+    assert [start for start, _ in _keys(_KEYS, "asp pro xpo po")] == [4, 12]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="prosuzačíkľ .-x", max_size=60))
+def test_key_regex_agrees_with_the_plain_alternation(text: str) -> None:
+    plain = [(match.start(), match.group()) for match in re.finditer(_plain_key_regex(_KEYS), text)]
+    assert _keys(_KEYS, text) == plain
+
+
+def test_scan_takes_the_longest_phrase_and_skips_overlaps() -> None:
+    index = build_index(
+        [("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("pro azyl", "inner", True),
+         ("EEA", "exact", False)],
+        "test",
+    )
+    text = "Fondu pro azyl, fond a eea nebo EEA."
+    hits = [(text[hit.start : hit.end], hit.tag) for hit in index.scan(text)]
+    assert hits == [("Fondu pro azyl", "asylum"), ("fond", "fund"), ("EEA", "exact")]
+
+
+def test_key_regex_keeps_a_key_only_where_its_condition_holds() -> None:
+    keys = {"pr": "(?:program|projekt)", "s": "s(?!\\w)", "su": "(?:suma)"}
+    assert [start for start, _ in _keys(keys, "pro program s projekt sum suma")] == [4, 12, 14, 26]
+
+
+def test_a_failed_longer_key_does_not_fall_back_to_the_shorter() -> None:
+    # at "sum" the key "su" is found and its condition fails: "s" is not tried there
+    keys = {"s": "(?:s)", "su": "(?:suma)"}
+    assert [start for start, _ in _keys(keys, "sum s")] == [4]
+
+
+def test_lowered_condition_holds_where_a_phrase_matches() -> None:
+    condition = re.compile(lowered_condition(["fond{,u} pro azyl", "EEA"]))
+    for text in ["Fondu  pro AZYL", "FOND pro azyl", "EEA", "eea"]:
+        assert condition.match(lower_same_length(text)) is not None
+    assert condition.match("fondy pro azyl") is None
+
+
+def test_lower_casing_keeps_every_letter_in_its_case_blind_class() -> None:
+    """What ``lowered_condition`` rests on: a letter and its lower-cased form (as ``lower_same_length``
+    makes it) match the same letters case-blind, so a phrase matching the text, case-blind or not,
+    matches the lower-cased text case-blind."""
+    for code in range(0x110000):
+        char = chr(code)
+        lowered = char.lower()
+        if lowered == char or len(lowered) != 1:  # a longer lower case is kept as it is
+            continue
+        assert re.fullmatch("(?i)" + re.escape(lowered), char), hex(code)
+        assert re.fullmatch("(?i)" + re.escape(char), lowered), hex(code)
+    # a final sigma is lower-cased by its place in the word
+    assert re.fullmatch("(?i)ς", "Σ") and re.fullmatch("(?i)Σ", "ς")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="fondFONDuUpr azylAZYLeEkKſıİ\u212a\n", max_size=40))
+def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
+    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+                         ("ko{,k}", "short", True)], "test")
+    lowered = lower_same_length(text)
+    plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
+    expected = []
+    resume = 0
+    for key in plain.finditer(lowered):
+        found = index.patterns[key.group()].match(text, key.start())
+        if key.start() >= resume and found is not None and found.lastgroup is not None:
+            resume = found.end()
+            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
