@@ -93,17 +93,20 @@ class OrgLexicon:
     not_acronyms: frozenset[str]
     not_organisations: frozenset[str]
     legal_form: re.Pattern[str]
+    legal_form_core: re.Pattern[str]  # the forms alone, to find where one may start
     adjective_endings: tuple[str, ...]
     declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
 
 
-def _legal_form_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+def _legal_form_pattern(forms: Iterable[str], with_comma: bool = True) -> re.Pattern[str]:
     # "z. s." matches "z.s.", "z. s.", "z.s" at the end of a name; built from the data file.
+    # Without the leading comma and space the pattern starts with a letter, which search skips to.
     alternatives = []
     for form in sorted(forms, key=len, reverse=True):
         parts = [re.escape(part.rstrip(".")) for part in form.split()]
         alternatives.append(r"\.\s?".join(parts) + r"\.?")
-    return re.compile(r",?\s?(?:" + "|".join(alternatives) + r")(?![^\W_])")
+    lead = r",?\s?" if with_comma else ""
+    return re.compile(lead + r"(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
 @cache
@@ -145,6 +148,7 @@ def lexicon() -> OrgLexicon:
             not_acronyms=frozenset(shared["not_acronyms"]),
             not_organisations=frozenset(fold(name) for name in shared["not_organisations"]),
             legal_form=_legal_form_pattern(shared["legal_forms"]),
+            legal_form_core=_legal_form_pattern(shared["legal_forms"], with_comma=False),
             adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
             declension=declension,
         )
@@ -401,8 +405,14 @@ def _clean_name(name: str) -> str:
 
 
 def _head_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon, english_first: bool) -> Iterable[OrgMention]:
-    i = 0
-    while i < len(tokens):
+    first_words = lex.head_first_words
+    # only a word some head starts with can start one: the others need no call
+    starts = [index for index, token in enumerate(tokens) if token.is_word and token.lower in first_words]
+    i = 0  # the next token a name may start at
+    for candidate in starts:
+        if candidate < i:
+            continue  # inside the name read before
+        i = candidate
         found = _head_at(tokens, i, lex, english_first)
         if found is None or (found[0].language == "en" and _in_title_case_line(text, tokens[i])):
             i += 1
@@ -448,8 +458,9 @@ def _followed_by_name(tokens: Sequence[Token], k: int) -> bool:
 
 
 def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index, token in enumerate(tokens):
-        if index == 0 or not tokens[index - 1].is_word:
+    for index in _legal_form_places(text, tokens, lex):
+        token = tokens[index]
+        if not tokens[index - 1].is_word:
             continue
         if not (token.text in (",", ".") or token.is_word):
             continue
@@ -472,6 +483,24 @@ def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) ->
             continue
         name = _clean_name(text[tokens[start].start : match.end()])
         yield OrgMention(tokens[start].start, match.end(), name, "org.legal_form")
+
+
+def _legal_form_places(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> list[int]:
+    """Indices of the tokens right after a token a legal form may follow, in order.
+
+    The forms themselves are searched for (every start, overlapping ones too); a form read after a
+    name may begin with a comma and a space, so the name may end up to two characters before.
+    """
+    ends = [token.end for token in tokens]
+    places: set[int] = set()
+    form = lex.legal_form_core.search(text)
+    while form is not None:
+        for name_end in range(max(form.start() - 2, 0), form.start() + 1):
+            index = bisect_left(ends, name_end)
+            if index + 1 < len(tokens) and ends[index] == name_end:
+                places.add(index + 1)
+        form = lex.legal_form_core.search(text, form.start() + 1)
+    return sorted(places)
 
 
 def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
@@ -581,9 +610,19 @@ def _cached_verdict(verdicts: dict[str, bool], name: str, lex: OrgLexicon) -> bo
 
 def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
     folded = fold(name)
-    if not folded or any(folded == other or folded.startswith(other + " ") for other in lex.not_organisations):
+    if not folded or _starts_with_listed_name(folded, lex.not_organisations):
         return False
     return any(c.isalpha() for c in name) and len(folded) >= 2
+
+
+def _starts_with_listed_name(folded: str, listed: frozenset[str]) -> bool:
+    """True when ``folded`` is a listed folded name or begins with one followed by more words.
+
+    Folded names are words joined by single spaces, so the candidates are its leading word runs: a
+    look-up each instead of a comparison with every listed name.
+    """
+    words = folded.split(" ")
+    return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
 
 
 def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:

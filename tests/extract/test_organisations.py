@@ -1,6 +1,15 @@
 import pytest
 
-from pipeline.extract.organisations import OrgMention, find_mentions, fold, group_entities
+from pipeline.extract.organisations import (
+    OrgMention,
+    _legal_form_places,
+    _starts_with_listed_name,
+    find_mentions,
+    fold,
+    group_entities,
+    lexicon,
+    tokenize,
+)
 from pipeline.extract.parties import MentionIndex, assign_roles
 from pipeline.split import split
 
@@ -125,3 +134,34 @@ def test_mention_index_finds_what_a_scan_finds(start: int, end: int) -> None:
     in_order = sorted(INDEXED, key=lambda m: (m.start, m.end))
     assert index.within(start, end) == [m for m in in_order if m.start >= start and m.end <= end]
     assert index.overlapping(start, end) == [m for m in in_order if m.start < end and m.end > start]
+
+
+@pytest.mark.parametrize(
+    "folded,expected",
+    [("ministry", True), ("ministry of interior", True), ("ministryx", False), ("the ministry", False), ("", False)],
+)
+def test_starts_with_listed_name(folded: str, expected: bool) -> None:
+    assert _starts_with_listed_name(folded, frozenset({"ministry", "european union"})) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nadácia Pontis, o.p.s. a Liga z. s.",
+        "Firma s.r.o., Firma spol. s r. o. a Firma,s. r. o.",
+        "Sdružení pro integraci a migraci z.s., o. p. s. n. o.",
+        "z. s. na začátku a na konci Liga o.z.",
+        "Slovo  z. s. a slovo\nz.s.",
+    ],
+)
+def test_legal_form_places_are_every_token_a_form_may_follow(text: str) -> None:
+    lex = lexicon()
+    tokens = tokenize(text)
+    # the reference: a look at every token, as the pattern itself would be tried
+    expected = [
+        index for index in range(1, len(tokens))
+        if (match := lex.legal_form.match(text, tokens[index - 1].end)) is not None and match.end() > tokens[index - 1].end
+    ]
+    found = _legal_form_places(text, tokens, lex)
+    assert set(expected) <= set(found)
+    assert found == sorted(set(found))
