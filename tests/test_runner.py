@@ -163,3 +163,13 @@ def test_runner_imports_no_extraction_modules_until_a_document_is_processed(inpu
         "assert 'pipeline.process' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
+
+
+def test_a_run_restores_the_garbage_collector(inputs: Path, tmp_path: Path) -> None:
+    # a run freezes what the models hold and batches collections; a caller's process gets its settings back
+    import gc
+
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    summary = run(inputs, tmp_path / "out", options=RunOptions(force=True))
+    assert summary.records == 5
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
