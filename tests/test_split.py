@@ -1,3 +1,5 @@
+from functools import cache
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,3 +121,21 @@ def test_sentences_equal_those_of_the_whole_text_tokenized(text: str) -> None:
 def test_texts_split_together_equal_texts_split_alone() -> None:
     texts = ["První věta. Druhá věta.", "", "   ", "Bez konce", "Řádek\nDalší řádek. A pak 21. 9. 2021 nic.", "a. B"]
     assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SENTENCE_PIECES | st.text(min_size=1, max_size=6), max_size=30).map("".join))
+def test_token_flags_equal_those_of_spacys_full_vocabulary(text: str) -> None:
+    # the pipeline's vocabulary works out only the flags the rules read: they must be spaCy's own
+    from spacy.attrs import IS_LOWER, IS_SPACE, LIKE_NUM, ORTH
+
+    attributes = [ORTH, IS_LOWER, IS_SPACE, LIKE_NUM]
+    ours, stock = _nlp().tokenizer(text), _stock_tokenizer()(text)
+    assert ours.to_array(attributes).tolist() == stock.to_array(attributes).tolist()
+
+
+@cache
+def _stock_tokenizer():  # type: ignore[no-untyped-def]
+    import spacy
+
+    return spacy.blank("xx").tokenizer
