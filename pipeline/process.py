@@ -65,6 +65,14 @@ def build_record(
         empty = _empty_record(doc_id, source, sha256, text, language, segments)
         return validate(empty.model_copy(update={"offset_map": offset_map or []}))
     found = extract_candidates(text, language, segments)
+    return record_from_candidates(found, doc_id, source, sha256, text, language, segments, offset_map)
+
+
+def record_from_candidates(
+    found: resolve.Candidates, doc_id: str, source: str, sha256: str, text: str, language: str,
+    segments: list[Segment], offset_map: list[tuple[int, int]] | None = None,
+) -> Record:
+    """The validated record of what the extractors found in one normalised text."""
     codes = list(found.project_codes)
     programmes = resolve.first_per_value(found.programmes)
     countries = resolve.first_per_value(found.countries)
