@@ -89,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000, help="documents (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", type=Path, help="time the .txt files of this folder instead (comparable runs)")
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
@@ -96,15 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pipeline.runner import _warm_up
 
     with tempfile.TemporaryDirectory(prefix="pipeline-stages-") as workdir:
-        folder = Path(workdir)
-        info = build_corpus(folder, args.docs, args.seed)
+        folder = args.corpus or Path(workdir)
+        if args.corpus is None:
+            build_corpus(folder, args.docs, args.seed)
         _warm_up()
         extract_text("Projekt\n\nDies ist ein deutscher Text über die Integration von Migranten in Bayern.\n")
-        paths = sorted(folder.glob("*.txt"))
+        paths = sorted(folder.glob("*.txt"))[: args.docs]
         clock = time_stages(paths, folder)
+        size = sum(path.stat().st_size for path in paths)
     total = sum(clock.seconds.values())
-    print(f"{info.documents} documents, {info.total_bytes / info.documents / 1000:.1f} KB on average; "
-          f"CPU ms per document by stage:")
+    print(f"{len(paths)} documents, {size / len(paths) / 1000:.1f} KB on average; CPU ms per document by stage:")
     for stage, seconds in sorted(clock.seconds.items(), key=lambda item: -item[1]):
         print(f"  {stage:<48} {1000 * seconds / len(paths):6.3f}  {seconds / total:5.1%}")
     print(f"  {'total':<48} {1000 * total / len(paths):6.3f}  ({len(paths) / total:.0f} documents/s)")
