@@ -14,7 +14,8 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, repeat
@@ -673,18 +674,28 @@ def _name_key(name: str) -> str:
     return _strip_legal(fold(name))
 
 
-def _same_key(fa: str, fb: str) -> bool:
-    """True when two folded names (legal forms stripped) name the same organisation."""
+def _same_key(fa: str, fb: str, counts: Callable[[str], Counter[str]] = Counter) -> bool:
+    """True when two folded names (legal forms stripped) name the same organisation.
+
+    ``counts`` gives a name's character counts; a caller comparing names often passes a cached one.
+    """
     if fa == fb:
         return True
-    short, long = sorted((fa, fb), key=len)
-    if len(short.split()) >= 2 and (long.startswith(short + " ") or long.endswith(" " + short)):
+    short, long = (fb, fa) if len(fb) < len(fa) else (fa, fb)  # on equal lengths, fa is the short one
+    if (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
         return True
     if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
         return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
-    matcher = difflib.SequenceMatcher(None, fa, fb)
-    # quick_ratio() is an upper bound of ratio(): most pairs are told apart without the full match
-    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+    # difflib's quick_ratio(), an upper bound of ratio(), from the characters both names share
+    # (counted once per name, not once per pair): most pairs are told apart without the full match
+    if 2.0 * _shared_characters(counts(fa), counts(fb)) / (len(fa) + len(fb)) < 0.9:
+        return False
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
+
+
+def _shared_characters(a: Counter[str], b: Counter[str]) -> int:
+    """The size of the multiset intersection of two character counts."""
+    return sum(map(min, a.values(), map(b.get, a, repeat(0))))
 
 
 _LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
@@ -700,13 +711,20 @@ class _NameComparer:
     def __init__(self) -> None:
         self._keys: dict[str, str] = {}
         self._pairs: dict[tuple[str, str], bool] = {}
+        self._counts: dict[str, Counter[str]] = {}
 
     def same(self, a: str, b: str) -> bool:
         pair = (a, b)
         answer = self._pairs.get(pair)
         if answer is None:
-            answer = self._pairs[pair] = _same_key(self._key(a), self._key(b))
+            answer = self._pairs[pair] = _same_key(self._key(a), self._key(b), self._character_counts)
         return answer
+
+    def _character_counts(self, key: str) -> Counter[str]:
+        counts = self._counts.get(key)
+        if counts is None:
+            counts = self._counts[key] = Counter(key)
+        return counts
 
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
