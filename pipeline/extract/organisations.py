@@ -18,14 +18,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate, repeat
-from operator import and_, itemgetter
+from itertools import accumulate, compress, repeat
+from operator import and_, itemgetter, not_, or_
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
+# possessive: nothing follows a token's letters that could make giving some back match, and not
+# keeping them to give back makes the scan faster
+_TOKEN = re.compile(r"[^\W_]++(?:[-'][^\W_]++)*+|\S")
 _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps the tokens
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -88,6 +90,7 @@ class OrgLexicon:
     place_prepositions: frozenset[str]
     cue_nouns: frozenset[str]
     cue_fillers: tuple[tuple[str, ...], ...]
+    cue_filler_first_words: frozenset[str]
     stop_words: frozenset[str]
     verb_endings: tuple[str, ...]
     verbal_noun_endings: tuple[str, ...]
@@ -95,6 +98,7 @@ class OrgLexicon:
     not_organisations: frozenset[str]
     legal_form: re.Pattern[str]
     legal_form_core: re.Pattern[str]  # the forms alone, to find where one may start
+    legal_form_dots: tuple[int, ...] | None  # where the first full stop of a form is; None: a form has none
     adjective_endings: tuple[str, ...]
     declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
 
@@ -108,6 +112,24 @@ def _legal_form_pattern(forms: Iterable[str], with_comma: bool = True) -> re.Pat
         alternatives.append(r"\.\s?".join(parts) + r"\.?")
     lead = r",?\s?" if with_comma else ""
     return re.compile(lead + r"(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+def _first_full_stops(forms: Iterable[str]) -> tuple[int, ...] | None:
+    """The offsets, from a form's start, of the first full stop in each form as ``_legal_form_pattern`` reads it.
+
+    Up to that full stop the pattern's text is literal (the first word, its final stop kept or added);
+    None when a form has no full stop at all.
+    """
+    offsets = set()
+    for form in forms:
+        parts = [part.rstrip(".") for part in form.split()]
+        if "." in parts[0]:
+            offsets.add(parts[0].index("."))
+        elif len(parts) > 1:
+            offsets.add(len(parts[0]))
+        else:
+            return None
+    return tuple(sorted(offsets))
 
 
 @cache
@@ -126,6 +148,7 @@ def lexicon() -> OrgLexicon:
         for head in raw["en"]["heads"]:
             english.setdefault(head.lower(), Head(head, "", "en", True))
         shared = raw["shared"]
+        cue_fillers = tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"])
         declension = {
             (language, gender): tuple(sorted(table.items(), key=lambda item: -len(item[0])))
             for language, genders in raw["declension"].items()
@@ -142,7 +165,8 @@ def lexicon() -> OrgLexicon:
             slavic_connectors=frozenset(shared["connectors"]),
             place_prepositions=frozenset(shared["place_prepositions"]),
             cue_nouns=frozenset(word.lower() for word in shared["cue_nouns"]),
-            cue_fillers=tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"]),
+            cue_fillers=cue_fillers,
+            cue_filler_first_words=frozenset(filler[0] for filler in cue_fillers if filler),
             stop_words=frozenset(shared["stop_words"]),
             verb_endings=tuple(shared["verb_endings"]),
             verbal_noun_endings=tuple(shared["verbal_noun_endings"]),
@@ -150,6 +174,7 @@ def lexicon() -> OrgLexicon:
             not_organisations=frozenset(fold(name) for name in shared["not_organisations"]),
             legal_form=_legal_form_pattern(shared["legal_forms"]),
             legal_form_core=_legal_form_pattern(shared["legal_forms"], with_comma=False),
+            legal_form_dots=_first_full_stops(shared["legal_forms"]),
             adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
             declension=declension,
         )
@@ -166,12 +191,25 @@ def fold(name: str) -> str:
     return " ".join(words)
 
 
+class _Columns(NamedTuple):
+    """Columns of the tokens that rules scan from end to end: C loops (map, compress) read them."""
+
+    lower: list[str]
+    is_word: list[bool]
+    end: list[int]
+    acronyms: list[int]  # indices of the acronyms
+
+
 def tokenize(text: str) -> list[Token]:
     """The ``_TOKEN`` matches of ``text`` with their properties, built column by column.
 
     A token is a word when _TOKEN's first branch read it, i.e. when it starts with ``[^\\W_]``
     (``str.isalnum``); an acronym is a word of two or more letters, all capitals, starting with one.
     """
+    return _tokenize(text)[0]
+
+
+def _tokenize(text: str) -> tuple[list[Token], _Columns]:
     # Only white space separates two matches, so splitting at them (kept) gives [gap, token, gap, ...]
     # and the offsets follow from the lengths; every column is then built by C loops (map, accumulate).
     pieces = _TOKEN_PIECES.split(text)
@@ -180,10 +218,26 @@ def tokenize(text: str) -> list[Token]:
     first_characters = list(map(itemgetter(0), texts))
     is_word = list(map(str.isalnum, first_characters))  # read by _TOKEN's first branch
     is_capitalised = list(map(and_, is_word, map(str.isupper, first_characters)))
-    # only a capitalised word can be an acronym
-    is_acronym = [capitalised and _is_acronym(word) for capitalised, word in zip(is_capitalised, texts)]
-    columns = zip(texts, offsets[0::2], offsets[1::2], map(str.lower, texts), is_word, is_capitalised, is_acronym)
-    return list(map(tuple.__new__, repeat(Token), columns))
+    acronyms = _acronym_indices(texts, is_capitalised)
+    is_acronym = [False] * len(texts)
+    for index in acronyms:
+        is_acronym[index] = True
+    lower = list(map(str.lower, texts))
+    ends = offsets[1::2]
+    columns = zip(texts, offsets[0::2], ends, lower, is_word, is_capitalised, is_acronym)
+    return list(map(tuple.__new__, repeat(Token), columns)), _Columns(lower, is_word, ends, acronyms)
+
+
+def _acronym_indices(texts: list[str], is_capitalised: list[bool]) -> list[int]:
+    """Indices of the acronyms among capitalised words, ``_is_acronym`` called on few of them.
+
+    A word of letters only is an acronym only if ``str.isupper`` (its letters are all capitals); words
+    with other characters (digits, hyphens) are few and go to ``_is_acronym`` as they are.
+    """
+    capitalised = list(compress(range(len(texts)), is_capitalised))
+    words = list(compress(texts, is_capitalised))
+    may_be = map(or_, map(str.isupper, words), map(not_, map(str.isalpha, words)))
+    return [index for index in compress(capitalised, may_be) if _is_acronym(texts[index])]
 
 
 # --- name boundaries ---------------------------------------------------------------------------------
@@ -405,17 +459,18 @@ def _clean_name(name: str) -> str:
 # --- the rules --------------------------------------------------------------------------------------
 
 
-def _head_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon, english_first: bool) -> Iterable[OrgMention]:
-    first_words = lex.head_first_words
+def _head_mentions(
+    text: str, tokens: Sequence[Token], columns: _Columns, lex: OrgLexicon, english_first: bool, title_case: _TitleCaseLines
+) -> Iterable[OrgMention]:
     # only a word some head starts with can start one: the others need no call
-    starts = [index for index, token in enumerate(tokens) if token.is_word and token.lower in first_words]
+    starts = compress(range(len(tokens)), map(and_, columns.is_word, map(lex.head_first_words.__contains__, columns.lower)))
     i = 0  # the next token a name may start at
     for candidate in starts:
         if candidate < i:
             continue  # inside the name read before
         i = candidate
         found = _head_at(tokens, i, lex, english_first)
-        if found is None or (found[0].language == "en" and _in_title_case_line(text, tokens[i])):
+        if found is None or (found[0].language == "en" and title_case(tokens[i])):
             i += 1
             continue
         head, size = found
@@ -454,12 +509,27 @@ def _in_title_case_line(text: str, token: Token) -> bool:
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+class _TitleCaseLines:
+    """``_in_title_case_line`` for the tokens of one text, worked out once for each line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._verdicts: dict[int, bool] = {}  # line start -> verdict
+
+    def __call__(self, token: Token) -> bool:
+        line_start = self._text.rfind("\n", 0, token.start) + 1
+        verdict = self._verdicts.get(line_start)
+        if verdict is None:
+            verdict = self._verdicts[line_start] = _in_title_case_line(self._text, token)
+        return verdict
+
+
 def _followed_by_name(tokens: Sequence[Token], k: int) -> bool:
     return k < len(tokens) and tokens[k].is_capitalised
 
 
-def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index in _legal_form_places(text, tokens, lex):
+def _legal_form_mentions(text: str, tokens: Sequence[Token], columns: _Columns, lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index in _legal_form_places(text, columns.end, lex):
         token = tokens[index]
         if not tokens[index - 1].is_word:
             continue
@@ -486,29 +556,47 @@ def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) ->
         yield OrgMention(tokens[start].start, match.end(), name, "org.legal_form")
 
 
-def _legal_form_places(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> list[int]:
+def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[int]:
     """Indices of the tokens right after a token a legal form may follow, in order.
 
     The forms themselves are searched for (every start, overlapping ones too); a form read after a
     name may begin with a comma and a space, so the name may end up to two characters before.
     """
-    ends = [token.end for token in tokens]
     places: set[int] = set()
-    form = lex.legal_form_core.search(text)
-    while form is not None:
-        for name_end in range(max(form.start() - 2, 0), form.start() + 1):
+    for form_start in _legal_form_starts(text, lex):
+        for name_end in range(max(form_start - 2, 0), form_start + 1):
             index = bisect_left(ends, name_end)
-            if index + 1 < len(tokens) and ends[index] == name_end:
+            if index + 1 < len(ends) and ends[index] == name_end:
                 places.add(index + 1)
-        form = lex.legal_form_core.search(text, form.start() + 1)
     return sorted(places)
 
 
-def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index, token in enumerate(tokens):
-        if token.lower not in lex.cue_nouns or _in_title_case_line(text, token):
+def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
+    """Every offset a legal form matches at (overlapping ones too), in no particular order."""
+    core = lex.legal_form_core
+    if lex.legal_form_dots is None:
+        form = core.search(text)
+        while form is not None:
+            yield form.start()
+            form = core.search(text, form.start() + 1)
+        return
+    # a form starts a known distance before its first full stop: full stops are rare, and searched
+    # for fast, where the forms' first letters are common
+    dot = text.find(".")
+    while dot >= 0:
+        for offset in lex.legal_form_dots:
+            if dot >= offset and core.match(text, dot - offset):
+                yield dot - offset
+        dot = text.find(".", dot + 1)
+
+
+def _cue_mentions(
+    text: str, tokens: Sequence[Token], columns: _Columns, lex: OrgLexicon, title_case: _TitleCaseLines
+) -> Iterable[OrgMention]:
+    for index in compress(range(len(tokens)), map(lex.cue_nouns.__contains__, columns.lower)):
+        if title_case(tokens[index]):
             continue
-        k = _skip_filler(tokens, index + 1, lex)
+        k = _skip_filler(tokens, columns.lower, index + 1, lex)
         if k >= len(tokens) or not (tokens[k].is_capitalised or tokens[k].is_acronym):
             continue
         if _head_at(tokens, k, lex) is not None:
@@ -526,19 +614,20 @@ def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterab
         yield OrgMention(tokens[k].start, end_char, _clean_name(text[tokens[k].start : end_char]), "org.cue")
 
 
-def _skip_filler(tokens: Sequence[Token], k: int, lex: OrgLexicon) -> int:
-    for filler in lex.cue_fillers:
-        words = [t.lower for t in tokens[k : k + len(filler)]]
-        if tuple(words) == filler:
-            return _skip_filler(tokens, k + len(filler), lex)
+def _skip_filler(tokens: Sequence[Token], lower: list[str], k: int, lex: OrgLexicon) -> int:
+    if k < len(tokens) and lower[k] in lex.cue_filler_first_words:  # else no filler can match
+        for filler in lex.cue_fillers:
+            if tuple(lower[k : k + len(filler)]) == filler:
+                return _skip_filler(tokens, lower, k + len(filler), lex)
     if k < len(tokens) and tokens[k].text == ",":
-        return _skip_filler(tokens, k + 1, lex)
+        return _skip_filler(tokens, lower, k + 1, lex)
     return k
 
 
-def _acronym_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index, token in enumerate(tokens):
-        if not token.is_acronym or token.text in lex.not_acronyms or any(c.isdigit() for c in token.text):
+def _acronym_mentions(text: str, tokens: Sequence[Token], columns: _Columns, lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index in columns.acronyms:
+        token = tokens[index]
+        if token.text in lex.not_acronyms or any(c.isdigit() for c in token.text):
             continue
         if index + 1 < len(tokens) and tokens[index + 1].text == ":":
             continue  # a label in capitals ("VÝZVA:")
@@ -589,12 +678,13 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
     ``language`` only decides how a head form shared by two languages is read.
     """
     lex = lexicon()
-    tokens = tokenize(text)
+    tokens, columns = _tokenize(text)
+    title_case = _TitleCaseLines(text)
     candidates = [
-        *_head_mentions(text, tokens, lex, english_first=language == "en"),
-        *_legal_form_mentions(text, tokens, lex),
-        *_cue_mentions(text, tokens, lex),
-        *_acronym_mentions(text, tokens, lex),
+        *_head_mentions(text, tokens, columns, lex, language == "en", title_case),
+        *_legal_form_mentions(text, tokens, columns, lex),
+        *_cue_mentions(text, tokens, columns, lex, title_case),
+        *_acronym_mentions(text, tokens, columns, lex),
     ]
     verdicts: dict[str, bool] = {}  # a name is often found many times
     candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
