@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
+
+try:  # the case pairs the regex engine adds when ignoring case ("s" also matches "ſ")
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # another Python: phrases are searched ignoring case, as before
+    _EXTRA_CASES = None
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
@@ -33,7 +38,7 @@ class PartiesData:
     partner_labels: frozenset[str]
     implementer_labels: frozenset[str]
     organisation_labels: frozenset[str]
-    partner_cue: re.Pattern[str]
+    partner_cue: CaselessPhrases
     partner_list_words: frozenset[str]
     max_cue_gap: int
     join_gap: re.Pattern[str]
@@ -57,7 +62,7 @@ def parties_data() -> PartiesData:
             partner_labels=frozenset(labels["partners"]),
             implementer_labels=frozenset(labels["implementers"]),
             organisation_labels=frozenset(labels["organisations"]),
-            partner_cue=_phrase_pattern(cue_phrases),
+            partner_cue=CaselessPhrases(cue_phrases),
             partner_list_words=frozenset(cues["partner_list_words"]),
             max_cue_gap=int(cues["max_cue_gap"]),
             # the gap between two partners named together: a join word and a few describing words
@@ -83,6 +88,53 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     first_letters = "".join(re.escape(c) for c in sorted({phrase[0] for phrase in phrases}))
     alternatives = "|".join(re.escape(phrase) for phrase in phrases)
     return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _first_letter_phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, case kept: ``_phrase_pattern`` without IGNORECASE.
+
+    The phrases are grouped by first letter, each group starting with it and then testing the
+    character before the phrase (``(?<!\\w.)``): the engine skips to those letters in C and tries one
+    group there. Within a group the phrases keep their order, and at one position only one group can
+    match, so the first phrase that matches is the one ``_phrase_pattern`` finds.
+    """
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[0], []).append(re.escape(phrase[1:]))
+    alternatives = "|".join(
+        re.escape(first) + r"(?<!\w.)(?:" + "|".join(rests) + ")" for first, rests in groups.items()
+    )
+    return re.compile(rf"(?:{alternatives})(?!\w)")
+
+
+class CaselessPhrases:
+    """``_phrase_pattern`` of some phrases, searched in the lower-cased text when that finds the same.
+
+    Ignoring case, the regex engine tries the pattern at every position; in a lower-cased text a
+    case-sensitive pattern skips to the phrases' first letters in C. The two find the same matches
+    when every character lower-cases to one character (the length is kept) that is the one the engine
+    compares ignoring case, and no character matches a phrase's only through the engine's extra case
+    pairs ("ſ" for "s", "ı" for "i"). Capital sigma lower-cases by context: texts with it are searched
+    as before. (That lower-casing keeps word characters word characters is checked by the tests.)
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.ignoring_case = _phrase_pattern(phrases)
+        lowered = [phrase.lower() for phrase in phrases]
+        self._lowered: re.Pattern[str] | None = None
+        self._extra_cases: re.Pattern[str] | None = None
+        if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
+            self._lowered = _first_letter_phrase_pattern(lowered)
+            extra = {chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())}
+            self._extra_cases = re.compile("[" + "".join(map(re.escape, sorted(extra | {"\N{GREEK CAPITAL LETTER SIGMA}"}))) + "]")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""
+        if self._lowered is not None and self._extra_cases is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text) and not self._extra_cases.search(text) and not self._extra_cases.search(lowered):
+                return self._lowered.finditer(lowered)
+        return self.ignoring_case.finditer(text)
 
 
 @dataclass(frozen=True, slots=True)
