@@ -18,6 +18,7 @@ from pipeline.extract.organisations import (
     _legal_form_starts,
     _same_key,
     lexicon,
+    tokenize,
 )
 
 # folded keys: few letters and single spaces, so that similar names are frequent
@@ -96,3 +97,15 @@ def test_legal_form_starts_without_full_stops_search_everywhere() -> None:
     lex = replace(lexicon(), legal_form_core=_legal_form_pattern(["GmbH", "z. s."], with_comma=False), legal_form_dots=None)
     text = "Firma GmbH a Liga z.s. a GmbHx"
     assert sorted(_legal_form_starts(text, lex)) == _legal_form_starts_reference(text, lex.legal_form_core)
+
+
+_ORIGINAL_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ9_ -'.\n\tčŠ①²", max_size=30))
+def test_tokens_are_the_original_pattern_matches(text: str) -> None:
+    tokens = tokenize(text)
+    assert [(token.text, token.start, token.end) for token in tokens] == [
+        (match.group(), match.start(), match.end()) for match in _ORIGINAL_TOKEN.finditer(text)
+    ]
