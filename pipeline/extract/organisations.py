@@ -33,9 +33,6 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_SPACE_RUN = re.compile(r"\s+")
-_LEADING_THE = re.compile(r"^(?:[Tt]he)\s+")
-_POSSESSIVE_END = re.compile(r"'s$")
 
 
 class Token(NamedTuple):
@@ -84,6 +81,7 @@ class OrgLexicon:
     slavic_heads: dict[str, Head]  # lower-cased form (one or more words) -> head
     english_heads: dict[str, Head]
     head_first_words: frozenset[str]  # first word of every head form: most tokens start none
+    head_prefixes: frozenset[str]  # the first words (one or more) of the head forms longer than that
     capitalised_only: frozenset[str]  # nominatives of heads that need a capital letter
     kept_before_name: frozenset[str]
     max_head_words: int
@@ -174,6 +172,9 @@ def lexicon() -> OrgLexicon:
             slavic_heads=heads,
             english_heads=english,
             head_first_words=head_first_words,
+            head_prefixes=frozenset(
+                " ".join(words[:count]) for words in map(str.split, [*heads, *english]) for count in range(1, len(words))
+            ),
             capitalised_only=frozenset(shared["capitalised_only"]),
             kept_before_name=frozenset(shared["kept_before_name"]),
             max_head_words=max(len(form.split()) for form in [*heads, *english]),
@@ -224,9 +225,7 @@ class Tokens:
     is_capitalised: list[bool]
     is_acronym: list[bool]
     acronyms: list[int]  # indices of the acronyms
-
-    def __len__(self) -> int:
-        return len(self.text)
+    count: int  # of tokens (a field: the rules ask often, and a __len__ is a Python call)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -255,7 +254,7 @@ def _token_columns(text: str) -> Tokens:
     for index in acronyms:
         is_acronym[index] = True
     lower = list(map(str.lower, texts))
-    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms)
+    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, len(texts))
 
 
 def _acronym_indices(texts: list[str], is_capitalised: list[bool]) -> list[int]:
@@ -283,10 +282,15 @@ def _head_at(t: Tokens, i: int, lex: OrgLexicon, english_first: bool = False) ->
     if not is_word[i] or lower[i] not in lex.head_first_words:
         return None
     tables = (lex.english_heads, lex.slavic_heads) if english_first else (lex.slavic_heads, lex.english_heads)
-    for size in range(min(lex.max_head_words, len(t) - i), 0, -1):
-        if not all(is_word[i : i + size]):
-            continue
-        key = " ".join(lower[i : i + size])
+    # the keys of the sizes that may be heads: words only, each key but the last begins a longer form
+    keys = [lower[i]]
+    while (
+        len(keys) < lex.max_head_words and i + len(keys) < t.count and is_word[i + len(keys)]
+        and keys[-1] in lex.head_prefixes
+    ):
+        keys.append(keys[-1] + " " + lower[i + len(keys)])
+    for size in range(len(keys), 0, -1):  # the longest first
+        key = keys[size - 1]
         for table in tables:
             head = table.get(key)
             if head is None:
@@ -355,14 +359,14 @@ def _english_right(text: str, t: Tokens, j: int, lex: OrgLexicon) -> int:
     k = j
     in_complement = False
     is_capitalised, lower = t.is_capitalised, t.lower
-    while k < len(t) and _same_line(text, t, k - 1, k):
+    while k < t.count and _same_line(text, t, k - 1, k):
         lowered = lower[k]
         if is_capitalised[k] and lowered != "the":
             k += 1
             end = k
             continue
         if lowered in ("and", "&"):
-            if not in_complement or (k + 1 < len(t) and lower[k + 1] == "the"):
+            if not in_complement or (k + 1 < t.count and lower[k + 1] == "the"):
                 break
             k += 1
             continue
@@ -380,7 +384,7 @@ def _english_right(text: str, t: Tokens, j: int, lex: OrgLexicon) -> int:
 def _comma_enumeration(t: Tokens, k: int) -> bool:
     """True when tokens from ``k`` read "Cap ... and Cap" (an enumeration inside a name)."""
     seen_and = False
-    while k < len(t):
+    while k < t.count:
         if t.text[k] == "and":
             seen_and = True
         elif not t.is_capitalised[k]:
@@ -404,7 +408,7 @@ def _slavic_right(text: str, t: Tokens, j: int, head_index: int, lex: OrgLexicon
     after_preposition = False
     is_capitalised, lower = t.is_capitalised, t.lower
     has_capital = any(is_capitalised[head_index + 1 : j])
-    while k < len(t) and _same_line(text, t, k - 1, k):
+    while k < t.count and _same_line(text, t, k - 1, k):
         lowered = lower[k]
         if not t.is_word[k] or t.text[k].isdigit():
             break
@@ -416,7 +420,7 @@ def _slavic_right(text: str, t: Tokens, j: int, head_index: int, lex: OrgLexicon
             end = k
             break
         if lowered in ("a", "i"):
-            if not after_preposition or (k + 1 < len(t) and _head_at(t, k + 1, lex) is not None):
+            if not after_preposition or (k + 1 < t.count and _head_at(t, k + 1, lex) is not None):
                 break
             k += 1
             continue
@@ -441,7 +445,7 @@ def _slavic_right(text: str, t: Tokens, j: int, head_index: int, lex: OrgLexicon
 
 def _capitalised_run(text: str, t: Tokens, k: int) -> int:
     run = 0
-    while k + run < len(t) and t.is_capitalised[k + run] and _same_line(text, t, k + run - 1, k + run):
+    while k + run < t.count and t.is_capitalised[k + run] and _same_line(text, t, k + run - 1, k + run):
         run += 1
     return run
 
@@ -476,9 +480,19 @@ def _decline_adjective(word: str, table: tuple[tuple[str, str], ...]) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = _SPACE_RUN.sub(" ", name).strip(" ,;:-–—\"'")
-    name = _LEADING_THE.sub("", name)
-    return _POSSESSIVE_END.sub("", name)
+    """The name with white-space runs made one space, outer punctuation, a leading "the" and a final
+    "'s" taken off.
+
+    Without regexes: the words joined by single spaces are what replacing each white-space run by a
+    space leaves once the outer spaces are stripped; then only one space can follow "the".
+    """
+    name = " ".join(name.split()).strip(" ,;:-–—\"'")
+    if name.startswith(("The ", "the ")):
+        name = name[4:]
+    if name.endswith("'s"):
+        name = name[:-2]
+    return name
+
 
 
 # --- the rules --------------------------------------------------------------------------------------
@@ -502,7 +516,7 @@ def _head_mentions(
         start = _extend_left(text, t, i, head, lex)
         kept_lowercase = (
             start == i and not is_capitalised[i] and head.nominative in lex.kept_before_name
-            and i + size < len(t) and is_capitalised[i + size]  # followed by a name
+            and i + size < t.count and is_capitalised[i + size]  # followed by a name
         )
         if not (start < i or is_capitalised[i] or kept_lowercase):
             i += size
@@ -622,15 +636,15 @@ def _cue_mentions(
         if title_case(t.start[index], t.end[index]):
             continue
         k = _skip_filler(t, index + 1, lex)
-        if k >= len(t) or not (is_capitalised[k] or is_acronym[k]):
+        if k >= t.count or not (is_capitalised[k] or is_acronym[k]):
             continue
         if _head_at(t, k, lex) is not None:
             continue  # the head rule reads it better
         end = k + 1
-        while end < len(t) and end - k < 6 and _same_line(text, t, end - 1, end):
-            if is_capitalised[end] or is_acronym[end] or (t.text[end] == ":" and end + 1 < len(t) and is_capitalised[end + 1]):
+        while end < t.count and end - k < 6 and _same_line(text, t, end - 1, end):
+            if is_capitalised[end] or is_acronym[end] or (t.text[end] == ":" and end + 1 < t.count and is_capitalised[end + 1]):
                 end += 1
-            elif t.lower[end] in ("and", "&") and end + 1 < len(t) and is_capitalised[end + 1] and t.text[end + 1] not in ("The",):
+            elif t.lower[end] in ("and", "&") and end + 1 < t.count and is_capitalised[end + 1] and t.text[end + 1] not in ("The",):
                 end += 1
             else:
                 break
@@ -640,11 +654,11 @@ def _cue_mentions(
 
 def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
     lower = t.lower
-    if k < len(t) and lower[k] in lex.cue_filler_first_words:  # else no filler can match
+    if k < t.count and lower[k] in lex.cue_filler_first_words:  # else no filler can match
         for filler in lex.cue_fillers:
             if tuple(lower[k : k + len(filler)]) == filler:
                 return _skip_filler(t, k + len(filler), lex)
-    if k < len(t) and t.text[k] == ",":
+    if k < t.count and t.text[k] == ",":
         return _skip_filler(t, k + 1, lex)
     return k
 
@@ -654,7 +668,7 @@ def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMent
         word = t.text[index]
         if word in lex.not_acronyms or any(c.isdigit() for c in word):
             continue
-        following = t.text[index + 1] if index + 1 < len(t) else None
+        following = t.text[index + 1] if index + 1 < t.count else None
         if following == ":":
             continue  # a label in capitals ("VÝZVA:")
         if len(word) > 8 and "-" not in word:
@@ -727,7 +741,7 @@ def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
     """
     roles = lex.scanned_words
     lower, is_word = t.lower, t.is_word
-    found = list(compress(range(len(t)), map(roles.get, lower)))
+    found = list(compress(range(t.count), map(roles.get, lower)))
     head_starts = [i for i in found if roles[lower[i]] & _HEAD_FIRST_WORD and is_word[i]]
     cue_nouns = [i for i in found if roles[lower[i]] & _CUE_NOUN]
     return head_starts, cue_nouns

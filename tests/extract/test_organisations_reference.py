@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
     _acronym_indices,
+    _clean_name,
     _first_full_stops,
     _is_acronym,
     _legal_form_pattern,
@@ -109,3 +110,15 @@ def test_tokens_are_the_original_pattern_matches(text: str) -> None:
     assert [(token.text, token.start, token.end) for token in tokens] == [
         (match.group(), match.start(), match.end()) for match in _ORIGINAL_TOKEN.finditer(text)
     ]
+
+
+def _clean_name_reference(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,;:-–—\"'")
+    name = re.sub(r"^(?:[Tt]he)\s+", "", name)
+    return re.sub(r"'s$", "", name)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["The", "the", "They", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "'s", "'", "s", ",", "-", "–", "\"", "Liga", "x"]), max_size=10).map("".join))
+def test_clean_name_equals_the_regex_reference(name: str) -> None:
+    assert _clean_name(name) == _clean_name_reference(name)
