@@ -830,7 +830,8 @@ def _same_key(
     if fa == fb:
         return True
     short, long = (fb, fa) if len(fb) < len(fa) else (fa, fb)  # on equal lengths, fa is the short one
-    if (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
+    # (a name inside the other, tested first, is the cheap condition for either end)
+    if short in long and (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
         return True
     if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
         return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
@@ -883,21 +884,19 @@ class _CharacterSets(dict[str, frozenset[str]]):
 
 
 class _NameComparer:
-    """Whether two names of one document name the same organisation: each name folded once, each pair compared once."""
+    """Whether two names of one document name the same organisation: each name folded once.
+
+    Pairs are not remembered: ``_matching_entity`` compares a name with each other name once already.
+    """
 
     def __init__(self) -> None:
         self._keys = _FoldedKeys()
-        self._pairs: dict[tuple[str, str], bool] = {}
         self._counts = _CharacterCounts()
         self._characters = _CharacterSets()
 
     def same(self, a: str, b: str) -> bool:
-        pair = (a, b)
-        answer = self._pairs.get(pair)
-        if answer is None:
-            keys = self._keys
-            answer = self._pairs[pair] = _same_key(keys[a], keys[b], self._characters.__getitem__, self._counts.__getitem__)
-        return answer
+        keys = self._keys
+        return _same_key(keys[a], keys[b], self._characters.__getitem__, self._counts.__getitem__)
 
 
 @dataclass(slots=True)
