@@ -886,7 +886,8 @@ class _CharacterSets(dict[str, frozenset[str]]):
 class _NameComparer:
     """Whether two names of one document name the same organisation: each name folded once.
 
-    Pairs are not remembered: ``_matching_entity`` compares a name with each other name once already.
+    Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
+    the one a name matched, at its next mention), and remembering cost more than it saved.
     """
 
     def __init__(self) -> None:

@@ -122,17 +122,20 @@ class CaselessPhrases:
         self.ignoring_case = _phrase_pattern(phrases)
         lowered = [phrase.lower() for phrase in phrases]
         self._lowered: re.Pattern[str] | None = None
-        self._extra_cases: re.Pattern[str] | None = None
+        self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
         if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
             self._lowered = _first_letter_phrase_pattern(lowered)
-            extra = {chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())}
-            self._extra_cases = re.compile("[" + "".join(map(re.escape, sorted(extra | {"\N{GREEK CAPITAL LETTER SIGMA}"}))) + "]")
+            self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""
-        if self._lowered is not None and self._extra_cases is not None:
+        if self._lowered is not None:
             lowered = text.lower()
-            if len(lowered) == len(text) and not self._extra_cases.search(text) and not self._extra_cases.search(lowered):
+            # ("in" for each of these few characters is faster than a search for any of them)
+            if (
+                len(lowered) == len(text) and "\N{GREEK CAPITAL LETTER SIGMA}" not in text
+                and not any(map(lowered.__contains__, self._extra_cases))
+            ):
                 return self._lowered.finditer(lowered)
         return self.ignoring_case.finditer(text)
 
@@ -283,9 +286,20 @@ def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesD
             if announcing or labelled:
                 bullets.append(segment)
             continue
-        block = text[segment.start : segment.end]
-        announcing = block.rstrip().endswith(":") and _announces_partners(block, data)
+        announcing = _ends_with_colon(text, segment.start, segment.end) and _announces_partners(
+            text[segment.start : segment.end], data
+        )
     return bullets
+
+
+def _ends_with_colon(text: str, start: int, end: int) -> bool:
+    """``text[start:end].rstrip().endswith(":")``, copying the block only when it ends in white space."""
+    end = min(end, len(text))
+    if end <= start:
+        return False
+    if text[end - 1].isspace():
+        return text[start:end].rstrip().endswith(":")
+    return text[end - 1] == ":"
 
 
 def _cue_partners(text: str, mentions: Sequence[OrgMention], data: PartiesData) -> list[OrgMention]:

@@ -7,7 +7,7 @@ import _sre  # the regex engine's own case mapping, to check the assumptions aga
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.parties import CaselessPhrases, parties_data
+from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, parties_data
 
 PHRASES = ["in cooperation with", "spolu s", "v spolupráci", "v spolupráci s", "co-organised with", "Ŝpolu"]
 # letters of the phrases in other cases, the engine's extra case pairs, sigma, dotted/dotless i
@@ -39,3 +39,8 @@ def test_lower_casing_keeps_what_the_engine_reads() -> None:
         assert ord(lowered) == _sre.unicode_tolower(code), hex(code)
         assert lowered == character or _sre.unicode_iscased(ord(lowered)), hex(code)
         assert (character.isalnum() or character == "_") == (lowered.isalnum() or lowered == "_"), hex(code)
+
+
+@given(st.text(alphabet="ab: \n\t\u00a0", max_size=8), st.integers(0, 8), st.integers(0, 8))
+def test_ends_with_colon_is_the_stripped_test(text: str, start: int, end: int) -> None:
+    assert _ends_with_colon(text, start, end) == text[start:end].rstrip().endswith(":")
