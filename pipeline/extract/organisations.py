@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
-from operator import and_, itemgetter, not_, or_
+from operator import and_, attrgetter, itemgetter, not_, or_
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
@@ -33,6 +33,8 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_START = attrgetter("start")  # sort keys without a Python call per item
+_SPAN = attrgetter("start", "end")
 
 
 class Token(NamedTuple):
@@ -285,8 +287,8 @@ def _head_at(t: Tokens, i: int, lex: OrgLexicon, english_first: bool = False) ->
     # the keys of the sizes that may be heads: words only, each key but the last begins a longer form
     keys = [lower[i]]
     while (
-        len(keys) < lex.max_head_words and i + len(keys) < t.count and is_word[i + len(keys)]
-        and keys[-1] in lex.head_prefixes
+        keys[-1] in lex.head_prefixes  # most words begin no longer form: tested first
+        and len(keys) < lex.max_head_words and i + len(keys) < t.count and is_word[i + len(keys)]
     ):
         keys.append(keys[-1] + " " + lower[i + len(keys)])
     for size in range(len(keys), 0, -1):  # the longest first
@@ -730,7 +732,7 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
     verdicts: dict[str, bool] = {}  # a name is often found many times
     candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
     chosen = _resolve_overlaps(candidates)
-    return sorted(chosen, key=lambda m: (m.start, m.end))
+    return sorted(chosen, key=_SPAN)
 
 
 def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
@@ -771,9 +773,12 @@ def _starts_with_listed_name(folded: str, listed: frozenset[str]) -> bool:
     return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
 
 
+# Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
+_RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+
+
 def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
-    # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
-    rank = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    rank = _RULE_RANK
     ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
     taken: list[OrgMention] = []
     # The spans taken never overlap, so sorted by (start, end) their ends are sorted too: of those
@@ -800,7 +805,7 @@ class OrgEntity:
 
     @property
     def first(self) -> OrgMention:
-        return min(self.mentions, key=lambda m: m.start)
+        return min(self.mentions, key=_START)
 
     def names(self) -> list[str]:
         return sorted({m.name for m in self.mentions})
@@ -892,12 +897,13 @@ class _NameComparer:
 
     def __init__(self) -> None:
         self._keys = _FoldedKeys()
-        self._counts = _CharacterCounts()
-        self._characters = _CharacterSets()
+        # bound once: a bound method made for every pair costs as much as the look-up
+        self._characters = _CharacterSets().__getitem__
+        self._counts = _CharacterCounts().__getitem__
 
     def same(self, a: str, b: str) -> bool:
         keys = self._keys
-        return _same_key(keys[a], keys[b], self._characters.__getitem__, self._counts.__getitem__)
+        return _same_key(keys[a], keys[b], self._characters, self._counts)
 
 
 @dataclass(slots=True)
@@ -940,7 +946,7 @@ def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]
     comparer = _NameComparer()
     entities: list[OrgEntity] = []
     groups: list[_NameGroup] = []
-    for mention in sorted(mentions, key=lambda m: m.start):
+    for mention in sorted(mentions, key=_START):
         target = _matching_entity(mention, groups, links, comparer)
         if target is None:
             target = len(entities)

@@ -13,15 +13,19 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
+from pipeline.lexicon import LexiconError, load_data
+from pipeline.models import Segment
 
 try:  # the case pairs the regex engine adds when ignoring case ("s" also matches "ſ")
     from re._casefix import _EXTRA_CASES
 except ImportError:  # another Python: phrases are searched ignoring case, as before
     _EXTRA_CASES = None
-from pipeline.lexicon import LexiconError, load_data
-from pipeline.models import Segment
+
+_START = attrgetter("start")  # sort keys without a Python call per item
+_SPAN = attrgetter("start", "end")
 
 # Items of a list of names: split at commas (not before a legal form: ", z. ú.") and semicolons; an
 # item no name rule read is split again at "and"/"a".
@@ -199,7 +203,7 @@ class MentionIndex:
     """Mentions ordered by position, to find those within or across a span without reading them all."""
 
     def __init__(self, mentions: Iterable[OrgMention]) -> None:
-        self.ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.ordered = sorted(mentions, key=_SPAN)
         self.starts = [m.start for m in self.ordered]
         self.longest = max((m.end - m.start for m in self.ordered), default=0)
 
@@ -303,7 +307,7 @@ def _ends_with_colon(text: str, start: int, end: int) -> bool:
 
 
 def _cue_partners(text: str, mentions: Sequence[OrgMention], data: PartiesData) -> list[OrgMention]:
-    ordered = sorted(mentions, key=lambda m: m.start)
+    ordered = sorted(mentions, key=_START)
     starts = [m.start for m in ordered]
     found: list[OrgMention] = []
     for cue in data.partner_cue.finditer(text):
@@ -378,7 +382,7 @@ _JOINED_NAME = re.compile(r"\s+(?:and|a)\s+((?:[A-ZÁČĎÉĚÍĽĹŇÓÔŘŔŠ�
 
 def _co_leads(text: str, promoter: OrgMention, mentions: Sequence[OrgMention]) -> list[OrgMention]:
     """Organisations named together with the promoter as the subject ("X, Y a Z vyhlasujú")."""
-    ordered = [m for m in sorted(mentions, key=lambda m: m.start) if m.start >= promoter.end]
+    ordered = [m for m in sorted(mentions, key=_START) if m.start >= promoter.end]
     found: list[OrgMention] = []
     current = promoter
     for nxt in ordered:
@@ -396,7 +400,7 @@ def _co_leads(text: str, promoter: OrgMention, mentions: Sequence[OrgMention]) -
 
 def _cue_promoter(text: str, mentions: Sequence[OrgMention], partner_keys: set[str], data: PartiesData) -> OrgMention | None:
     """The first organisation a promoter cue points at: "announced by X", "X ... vyhlásilo"."""
-    ordered = sorted(mentions, key=lambda m: m.start)
+    ordered = sorted(mentions, key=_START)
     for index, mention in enumerate(ordered):
         if fold(mention.name) in partner_keys:
             continue
@@ -445,7 +449,7 @@ def _leading_mention(
     lead = [b for b in blocks[:1] if b.kind == "title"]
     body = [b for b in blocks if b.kind != "title"][:1]
     for block in lead + body:
-        for mention in sorted(mentions, key=lambda m: m.start):
+        for mention in sorted(mentions, key=_START):
             if block.start <= mention.start < block.end and fold(mention.name) not in partner_keys:
                 return mention
     return None
