@@ -8,12 +8,13 @@ bullets introduced as partners; without any of these the promoter is the organis
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
 from pipeline.lexicon import LexiconError, load_data
@@ -94,21 +95,47 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _first_letter_phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
-    """Any of ``phrases`` as whole words, case kept: ``_phrase_pattern`` without IGNORECASE.
+def _first_letter_phrase_patterns(phrases: Sequence[str]) -> list[re.Pattern[str]]:
+    """``_phrase_pattern`` without IGNORECASE, one pattern for each first letter of ``phrases``.
 
-    The phrases are grouped by first letter, each group starting with it and then testing the
-    character before the phrase (``(?<!\\w.)``): the engine skips to those letters in C and tries one
-    group there. Within a group the phrases keep their order, and at one position only one group can
-    match, so the first phrase that matches is the one ``_phrase_pattern`` finds.
+    Each pattern starts with the literal prefix its phrases share, the test of the character before
+    the phrase coming after it (``(?<!\\wPREFIX)``): the engine then skips to that prefix in C, where
+    one pattern for all letters would stop at each of them. Within a pattern the phrases keep their
+    order, and at one position only the pattern of the letter there can match, so the match each
+    finds at a position is the one ``_phrase_pattern`` finds there.
     """
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
-        groups.setdefault(phrase[0], []).append(re.escape(phrase[1:]))
-    alternatives = "|".join(
-        re.escape(first) + r"(?<!\w.)(?:" + "|".join(rests) + ")" for first, rests in groups.items()
-    )
-    return re.compile(rf"(?:{alternatives})(?!\w)")
+        groups.setdefault(phrase[0], []).append(phrase)
+    patterns = []
+    for members in groups.values():
+        prefix = os.path.commonprefix(members)
+        rests = "|".join(re.escape(member[len(prefix) :]) for member in members)
+        patterns.append(re.compile(rf"{re.escape(prefix)}(?<!\w{re.escape(prefix)})(?:{rests})(?!\w)"))
+    return patterns
+
+
+def _leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> list[re.Match[str]]:
+    """What ``finditer`` of the patterns' alternation finds, for patterns that never match at one position.
+
+    Each pattern's matches at every position (overlapping ones too), then from left to right those
+    starting after the one taken before ends.
+    """
+    found: list[re.Match[str]] = []
+    for pattern in patterns:
+        match = pattern.search(text)
+        while match is not None:
+            found.append(match)
+            match = pattern.search(text, match.start() + 1)
+    found.sort(key=_MATCH_START)
+    taken: list[re.Match[str]] = []
+    for match in found:
+        if not taken or match.start() >= taken[-1].end():
+            taken.append(match)
+    return taken
+
+
+_MATCH_START = methodcaller("start")
 
 
 class CaselessPhrases:
@@ -125,13 +152,13 @@ class CaselessPhrases:
     def __init__(self, phrases: Sequence[str]) -> None:
         self.ignoring_case = _phrase_pattern(phrases)
         lowered = [phrase.lower() for phrase in phrases]
-        self._lowered: re.Pattern[str] | None = None
+        self._lowered: list[re.Pattern[str]] | None = None
         self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
         if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
-            self._lowered = _first_letter_phrase_pattern(lowered)
+            self._lowered = _first_letter_phrase_patterns(lowered)
             self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
         """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""
         if self._lowered is not None:
             lowered = text.lower()
@@ -140,7 +167,7 @@ class CaselessPhrases:
                 len(lowered) == len(text) and "\N{GREEK CAPITAL LETTER SIGMA}" not in text
                 and not any(map(lowered.__contains__, self._extra_cases))
             ):
-                return self._lowered.finditer(lowered)
+                return _leftmost_matches(self._lowered, lowered)
         return self.ignoring_case.finditer(text)
 
 

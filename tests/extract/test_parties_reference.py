@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import _sre  # the regex engine's own case mapping, to check the assumptions against
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, parties_data
@@ -26,6 +26,20 @@ def spans(matches) -> list[tuple[int, int]]:
 def test_lower_cased_search_finds_the_case_insensitive_matches(text: str) -> None:
     for phrases in (CaselessPhrases(PHRASES), parties_data().partner_cue):
         assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
+
+
+# phrases that overlap one another, within a first letter and across first letters
+OVERLAPPING = ["alpha beta", "beta gamma", "gamma", "beta beta", "beta", "al", "gamma alpha beta"]
+_OVERLAPPING_PIECES = st.sampled_from(["alpha", "beta", "gamma", "al", "Beta", "GAMMA", " ", "  ", "\n", "x", "-"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_OVERLAPPING_PIECES, max_size=14).map("".join))
+@example("alpha beta beta beta")  # a "beta beta" inside another is taken once "alpha beta" ends
+@example("gamma alpha beta beta gamma")
+def test_overlapping_phrases_are_taken_as_finditer_takes_them(text: str) -> None:
+    phrases = CaselessPhrases(OVERLAPPING)
+    assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
 
 
 def test_lower_casing_keeps_what_the_engine_reads() -> None:
