@@ -14,29 +14,33 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate, repeat
-from operator import and_, itemgetter
+from itertools import accumulate, compress, repeat
+from operator import and_, attrgetter, itemgetter, not_, or_
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
+# possessive: nothing follows a token's letters that could make giving some back match, and not
+# keeping them to give back makes the scan faster
+_TOKEN = re.compile(r"[^\W_]++(?:[-'][^\W_]++)*+|\S")
 _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps the tokens
+# the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
+_TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_SPACE_RUN = re.compile(r"\s+")
-_LEADING_THE = re.compile(r"^(?:[Tt]he)\s+")
-_POSSESSIVE_END = re.compile(r"'s$")
+_START = attrgetter("start")  # sort keys without a Python call per item
+_SPAN = attrgetter("start", "end")
 
 
 class Token(NamedTuple):
     """A word or a punctuation mark, with the properties the rules ask about worked out once.
 
-    A named tuple: ``tokenize`` builds hundreds per document from columns, without a Python call each.
+    ``tokenize`` gives these; the rules read the same properties from ``Tokens`` columns.
     """
 
     text: str
@@ -79,6 +83,7 @@ class OrgLexicon:
     slavic_heads: dict[str, Head]  # lower-cased form (one or more words) -> head
     english_heads: dict[str, Head]
     head_first_words: frozenset[str]  # first word of every head form: most tokens start none
+    head_prefixes: frozenset[str]  # the first words (one or more) of the head forms longer than that
     capitalised_only: frozenset[str]  # nominatives of heads that need a capital letter
     kept_before_name: frozenset[str]
     max_head_words: int
@@ -87,6 +92,8 @@ class OrgLexicon:
     place_prepositions: frozenset[str]
     cue_nouns: frozenset[str]
     cue_fillers: tuple[tuple[str, ...], ...]
+    cue_filler_first_words: frozenset[str]
+    scanned_words: dict[str, int]  # head first words and cue nouns -> _HEAD_FIRST_WORD | _CUE_NOUN
     stop_words: frozenset[str]
     verb_endings: tuple[str, ...]
     verbal_noun_endings: tuple[str, ...]
@@ -94,6 +101,7 @@ class OrgLexicon:
     not_organisations: frozenset[str]
     legal_form: re.Pattern[str]
     legal_form_core: re.Pattern[str]  # the forms alone, to find where one may start
+    legal_form_dots: tuple[int, ...] | None  # where the first full stop of a form is; None: a form has none
     adjective_endings: tuple[str, ...]
     declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
 
@@ -107,6 +115,35 @@ def _legal_form_pattern(forms: Iterable[str], with_comma: bool = True) -> re.Pat
         alternatives.append(r"\.\s?".join(parts) + r"\.?")
     lead = r",?\s?" if with_comma else ""
     return re.compile(lead + r"(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+def _first_full_stops(forms: Iterable[str]) -> tuple[int, ...] | None:
+    """The offsets, from a form's start, of the first full stop in each form as ``_legal_form_pattern`` reads it.
+
+    Up to that full stop the pattern's text is literal (the first word, its final stop kept or added);
+    None when a form has no full stop at all.
+    """
+    offsets = set()
+    for form in forms:
+        parts = [part.rstrip(".") for part in form.split()]
+        if "." in parts[0]:
+            offsets.add(parts[0].index("."))
+        elif len(parts) > 1:
+            offsets.add(len(parts[0]))
+        else:
+            return None
+    return tuple(sorted(offsets))
+
+
+_HEAD_FIRST_WORD = 1
+_CUE_NOUN = 2
+
+
+def _scanned_word_roles(head_first_words: frozenset[str], cue_nouns: frozenset[str]) -> dict[str, int]:
+    roles = dict.fromkeys(head_first_words, _HEAD_FIRST_WORD)
+    for noun in cue_nouns:
+        roles[noun] = roles.get(noun, 0) | _CUE_NOUN
+    return roles
 
 
 @cache
@@ -125,6 +162,9 @@ def lexicon() -> OrgLexicon:
         for head in raw["en"]["heads"]:
             english.setdefault(head.lower(), Head(head, "", "en", True))
         shared = raw["shared"]
+        cue_fillers = tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"])
+        head_first_words = frozenset(form.split(" ")[0] for form in [*heads, *english])
+        cue_nouns = frozenset(word.lower() for word in shared["cue_nouns"])
         declension = {
             (language, gender): tuple(sorted(table.items(), key=lambda item: -len(item[0])))
             for language, genders in raw["declension"].items()
@@ -133,15 +173,20 @@ def lexicon() -> OrgLexicon:
         return OrgLexicon(
             slavic_heads=heads,
             english_heads=english,
-            head_first_words=frozenset(form.split(" ")[0] for form in [*heads, *english]),
+            head_first_words=head_first_words,
+            head_prefixes=frozenset(
+                " ".join(words[:count]) for words in map(str.split, [*heads, *english]) for count in range(1, len(words))
+            ),
             capitalised_only=frozenset(shared["capitalised_only"]),
             kept_before_name=frozenset(shared["kept_before_name"]),
             max_head_words=max(len(form.split()) for form in [*heads, *english]),
             en_connectors=frozenset(raw["en"]["connectors"]),
             slavic_connectors=frozenset(shared["connectors"]),
             place_prepositions=frozenset(shared["place_prepositions"]),
-            cue_nouns=frozenset(word.lower() for word in shared["cue_nouns"]),
-            cue_fillers=tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"]),
+            cue_nouns=cue_nouns,
+            cue_fillers=cue_fillers,
+            cue_filler_first_words=frozenset(filler[0] for filler in cue_fillers if filler),
+            scanned_words=_scanned_word_roles(head_first_words, cue_nouns),
             stop_words=frozenset(shared["stop_words"]),
             verb_endings=tuple(shared["verb_endings"]),
             verbal_noun_endings=tuple(shared["verbal_noun_endings"]),
@@ -149,6 +194,7 @@ def lexicon() -> OrgLexicon:
             not_organisations=frozenset(fold(name) for name in shared["not_organisations"]),
             legal_form=_legal_form_pattern(shared["legal_forms"]),
             legal_form_core=_legal_form_pattern(shared["legal_forms"], with_comma=False),
+            legal_form_dots=_first_full_stops(shared["legal_forms"]),
             adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
             declension=declension,
         )
@@ -165,102 +211,147 @@ def fold(name: str) -> str:
     return " ".join(words)
 
 
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The tokens of a text as columns: item ``i`` of each list is a property of token ``i``.
+
+    Columns, not a ``Token`` each: C loops (split, map, accumulate) build them without a Python call
+    per token, and rules that look for a few words scan a column with C loops (map, compress).
+    """
+
+    text: list[str]
+    start: list[int]
+    end: list[int]
+    lower: list[str]
+    is_word: list[bool]  # read by _TOKEN's first branch: starts with ``[^\\W_]`` (``str.isalnum``)
+    is_capitalised: list[bool]
+    is_acronym: list[bool]
+    acronyms: list[int]  # indices of the acronyms
+    count: int  # of tokens (a field: the rules ask often, and a __len__ is a Python call)
+
+
 def tokenize(text: str) -> list[Token]:
-    """The ``_TOKEN`` matches of ``text`` with their properties, built column by column.
+    """The ``_TOKEN`` matches of ``text`` with their properties.
 
     A token is a word when _TOKEN's first branch read it, i.e. when it starts with ``[^\\W_]``
     (``str.isalnum``); an acronym is a word of two or more letters, all capitals, starting with one.
     """
+    t = _token_columns(text)
+    columns = zip(t.text, t.start, t.end, t.lower, t.is_word, t.is_capitalised, t.is_acronym)
+    return list(map(tuple.__new__, repeat(Token), columns))
+
+
+def _token_columns(text: str) -> Tokens:
+    """``tokenize`` as columns."""
     # Only white space separates two matches, so splitting at them (kept) gives [gap, token, gap, ...]
     # and the offsets follow from the lengths; every column is then built by C loops (map, accumulate).
-    pieces = _TOKEN_PIECES.split(text)
+    pieces = (_TOKEN_PIECES if "_" in text else _TOKEN_PIECES_NO_UNDERSCORE).split(text)
     offsets = list(accumulate(map(len, pieces)))
     texts = pieces[1::2]
     first_characters = list(map(itemgetter(0), texts))
     is_word = list(map(str.isalnum, first_characters))  # read by _TOKEN's first branch
     is_capitalised = list(map(and_, is_word, map(str.isupper, first_characters)))
-    # only a capitalised word can be an acronym
-    is_acronym = [capitalised and _is_acronym(word) for capitalised, word in zip(is_capitalised, texts)]
-    columns = zip(texts, offsets[0::2], offsets[1::2], map(str.lower, texts), is_word, is_capitalised, is_acronym)
-    return list(map(tuple.__new__, repeat(Token), columns))
+    acronyms = _acronym_indices(texts, is_capitalised)
+    is_acronym = [False] * len(texts)
+    for index in acronyms:
+        is_acronym[index] = True
+    lower = list(map(str.lower, texts))
+    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, len(texts))
+
+
+def _acronym_indices(texts: list[str], is_capitalised: list[bool]) -> list[int]:
+    """Indices of the acronyms among capitalised words, ``_is_acronym`` called on few of them.
+
+    A word of letters only is an acronym only if ``str.isupper`` (its letters are all capitals); words
+    with other characters (digits, hyphens) are few and go to ``_is_acronym`` as they are.
+    """
+    capitalised = list(compress(range(len(texts)), is_capitalised))
+    words = list(compress(texts, is_capitalised))
+    may_be = map(or_, map(str.isupper, words), map(not_, map(str.isalpha, words)))
+    return [index for index in compress(capitalised, may_be) if _is_acronym(texts[index])]
 
 
 # --- name boundaries ---------------------------------------------------------------------------------
 
 
-def _head_at(tokens: Sequence[Token], i: int, lex: OrgLexicon, english_first: bool = False) -> tuple[Head, int] | None:
+def _head_at(t: Tokens, i: int, lex: OrgLexicon, english_first: bool = False) -> tuple[Head, int] | None:
     """The head starting at token ``i`` (longest multi-word form first) and its token count.
 
     English heads must be capitalised; a form both languages use ("Centre" is also the Slovak
     locative of "Centrum") is read in the document's language.
     """
-    if not tokens[i].is_word or tokens[i].lower not in lex.head_first_words:
+    is_word, lower, is_capitalised = t.is_word, t.lower, t.is_capitalised
+    if not is_word[i] or lower[i] not in lex.head_first_words:
         return None
     tables = (lex.english_heads, lex.slavic_heads) if english_first else (lex.slavic_heads, lex.english_heads)
-    for size in range(min(lex.max_head_words, len(tokens) - i), 0, -1):
-        words = tokens[i : i + size]
-        if not all(t.is_word for t in words):
-            continue
-        key = " ".join(t.lower for t in words)
+    # the keys of the sizes that may be heads: words only, each key but the last begins a longer form
+    keys = [lower[i]]
+    while (
+        keys[-1] in lex.head_prefixes  # most words begin no longer form: tested first
+        and len(keys) < lex.max_head_words and i + len(keys) < t.count and is_word[i + len(keys)]
+    ):
+        keys.append(keys[-1] + " " + lower[i + len(keys)])
+    for size in range(len(keys), 0, -1):  # the longest first
+        key = keys[size - 1]
         for table in tables:
             head = table.get(key)
             if head is None:
                 continue
-            if head.language == "en" and not words[0].is_capitalised:
+            if head.language == "en" and not is_capitalised[i]:
                 continue
-            if head.nominative in lex.capitalised_only and not words[0].is_capitalised:
+            if head.nominative in lex.capitalised_only and not is_capitalised[i]:
                 # only "Mezinárodní organizace": a capitalised adjective inside a sentence opens a name
-                previous = tokens[i - 1] if i > 0 else None
-                before = tokens[i - 2] if i > 1 else None
-                if previous is None or not previous.is_capitalised or before is None or not before.is_word:
+                if i < 1 or not is_capitalised[i - 1] or i < 2 or not is_word[i - 2]:
                     continue
             return head, size
     return None
 
 
-def _is_adjective(token: Token, lex: OrgLexicon) -> bool:
-    return token.is_word and not token.is_acronym and token.lower.endswith(lex.adjective_endings)
+def _is_adjective(t: Tokens, k: int, lex: OrgLexicon) -> bool:
+    return t.is_word[k] and not t.is_acronym[k] and t.lower[k].endswith(lex.adjective_endings)
 
 
-def _is_verb_like(token: Token, lex: OrgLexicon) -> bool:
-    return token.text.islower() and len(token.text) > 4 and token.text.endswith(lex.verb_endings)
+def _is_verb_like(word: str, lex: OrgLexicon) -> bool:
+    return word.islower() and len(word) > 4 and word.endswith(lex.verb_endings)
 
 
-def _same_line(text: str, a: Token, b: Token) -> bool:
-    return "\n" not in text[a.end : b.start]
+def _same_line(text: str, t: Tokens, a: int, b: int) -> bool:
+    """True when no line break separates tokens ``a`` and ``b``."""
+    return "\n" not in text[t.end[a] : t.start[b]]
 
 
-def _extend_left(text: str, tokens: Sequence[Token], i: int, head: Head, lex: OrgLexicon) -> int:
+def _extend_left(text: str, t: Tokens, i: int, head: Head, lex: OrgLexicon) -> int:
     """Index of the first token of the name whose head starts at ``i``."""
     start = i
+    is_capitalised, lower = t.is_capitalised, t.lower
     if head.language == "en":
         while (
             start > 0
-            and tokens[start - 1].is_capitalised
-            and not tokens[start - 1].is_acronym
-            and _same_line(text, tokens[start - 1], tokens[start])
+            and is_capitalised[start - 1]
+            and not t.is_acronym[start - 1]
+            and _same_line(text, t, start - 1, start)
         ):
-            if start - 1 == 0 or tokens[start - 2].text in ".!?:•\"":
-                if tokens[start - 1].lower in lex.en_connectors:
+            if start - 1 == 0 or t.text[start - 2] in ".!?:•\"":
+                if lower[start - 1] in lex.en_connectors:
                     break
             start -= 1
             if i - start >= 5:
                 break
         return start
     while start > 0 and i - start < 3:
-        previous = tokens[start - 1]
-        if not (_is_adjective(previous, lex) and _same_line(text, previous, tokens[start])):
+        previous = start - 1
+        if not (_is_adjective(t, previous, lex) and _same_line(text, t, previous, start)):
             break
-        if previous.lower in lex.stop_words or previous.lower.endswith(lex.verbal_noun_endings):
+        if lower[previous] in lex.stop_words or lower[previous].endswith(lex.verbal_noun_endings):
             break
         start -= 1
     # lower-case adjectives only count when a capitalised word opens the name ("Jihomoravský kraj")
-    while start < i and not tokens[start].is_capitalised:
+    while start < i and not is_capitalised[start]:
         start += 1
     return start
 
 
-def _english_right(text: str, tokens: Sequence[Token], j: int, lex: OrgLexicon) -> int:
+def _english_right(text: str, t: Tokens, j: int, lex: OrgLexicon) -> int:
     """Index after the last token of an English name whose head ends before ``j``.
 
     "and" joins words inside a complement ("Union of Towns and Municipalities") but not two names
@@ -269,15 +360,15 @@ def _english_right(text: str, tokens: Sequence[Token], j: int, lex: OrgLexicon) 
     end = j
     k = j
     in_complement = False
-    while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
-        token = tokens[k]
-        lowered = token.lower
-        if token.is_capitalised and lowered != "the":
+    is_capitalised, lower = t.is_capitalised, t.lower
+    while k < t.count and _same_line(text, t, k - 1, k):
+        lowered = lower[k]
+        if is_capitalised[k] and lowered != "the":
             k += 1
             end = k
             continue
         if lowered in ("and", "&"):
-            if not in_complement or (k + 1 < len(tokens) and tokens[k + 1].lower == "the"):
+            if not in_complement or (k + 1 < t.count and lower[k + 1] == "the"):
                 break
             k += 1
             continue
@@ -285,21 +376,20 @@ def _english_right(text: str, tokens: Sequence[Token], j: int, lex: OrgLexicon) 
             in_complement = True
             k += 1
             continue
-        if token.text == "," and tokens[k - 1].is_capitalised and in_complement and _comma_enumeration(tokens, k + 1):
+        if t.text[k] == "," and is_capitalised[k - 1] and in_complement and _comma_enumeration(t, k + 1):
             k += 1
             continue
         break
     return end
 
 
-def _comma_enumeration(tokens: Sequence[Token], k: int) -> bool:
+def _comma_enumeration(t: Tokens, k: int) -> bool:
     """True when tokens from ``k`` read "Cap ... and Cap" (an enumeration inside a name)."""
     seen_and = False
-    while k < len(tokens):
-        token = tokens[k]
-        if token.text == "and":
+    while k < t.count:
+        if t.text[k] == "and":
             seen_and = True
-        elif not token.is_capitalised:
+        elif not t.is_capitalised[k]:
             return False
         elif seen_and:
             return True
@@ -307,7 +397,7 @@ def _comma_enumeration(tokens: Sequence[Token], k: int) -> bool:
     return False
 
 
-def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, lex: OrgLexicon) -> int:
+def _slavic_right(text: str, t: Tokens, j: int, head_index: int, lex: OrgLexicon) -> int:
     """Index after the last token of a Czech/Slovak name whose head ends before ``j``.
 
     The complement takes genitives and capitalised words ("Ministerstvo vnútra Slovenskej republiky");
@@ -318,21 +408,21 @@ def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, l
     k = j
     lower_words = 0
     after_preposition = False
-    has_capital = any(t.is_capitalised for t in tokens[head_index + 1 : j])
-    while k < len(tokens) and _same_line(text, tokens[k - 1], tokens[k]):
-        token = tokens[k]
-        lowered = token.lower
-        if not token.is_word or token.text.isdigit():
+    is_capitalised, lower = t.is_capitalised, t.lower
+    has_capital = any(is_capitalised[head_index + 1 : j])
+    while k < t.count and _same_line(text, t, k - 1, k):
+        lowered = lower[k]
+        if not t.is_word[k] or t.text[k].isdigit():
             break
         if lowered in lex.place_prepositions:
-            run = _capitalised_run(text, tokens, k + 1)
+            run = _capitalised_run(text, t, k + 1)
             if not has_capital or not 1 <= run <= 2:
                 break
             k += 1 + run
             end = k
             break
         if lowered in ("a", "i"):
-            if not after_preposition or (k + 1 < len(tokens) and _head_at(tokens, k + 1, lex) is not None):
+            if not after_preposition or (k + 1 < t.count and _head_at(t, k + 1, lex) is not None):
                 break
             k += 1
             continue
@@ -340,9 +430,9 @@ def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, l
             after_preposition = True
             k += 1
             continue
-        if lowered in lex.stop_words or _is_verb_like(token, lex):
+        if lowered in lex.stop_words or _is_verb_like(t.text[k], lex):
             break
-        if token.is_capitalised:
+        if is_capitalised[k]:
             has_capital = True
             k += 1
             end = k
@@ -355,13 +445,9 @@ def _slavic_right(text: str, tokens: Sequence[Token], j: int, head_index: int, l
     return end
 
 
-def _capitalised_run(text: str, tokens: Sequence[Token], k: int) -> int:
+def _capitalised_run(text: str, t: Tokens, k: int) -> int:
     run = 0
-    while (
-        k + run < len(tokens)
-        and tokens[k + run].is_capitalised
-        and _same_line(text, tokens[k + run - 1], tokens[k + run])
-    ):
+    while k + run < t.count and t.is_capitalised[k + run] and _same_line(text, t, k + run - 1, k + run):
         run += 1
     return run
 
@@ -374,9 +460,9 @@ def _attach_legal_form(text: str, end_char: int, lex: OrgLexicon) -> int:
 # --- canonical names --------------------------------------------------------------------------------
 
 
-def _nominative(tokens: Sequence[Token], start: int, head_index: int, head_size: int, head: Head, lex: OrgLexicon) -> list[str]:
+def _nominative(t: Tokens, start: int, head_index: int, head_size: int, head: Head, lex: OrgLexicon) -> list[str]:
     """Words of the name from ``start`` through the head, put back into the nominative."""
-    words = [t.text for t in tokens[start : head_index + head_size]]
+    words = t.text[start : head_index + head_size]
     if head.is_nominative or head.language == "en":
         return words
     printed_head = words[head_index - start :]
@@ -396,56 +482,68 @@ def _decline_adjective(word: str, table: tuple[tuple[str, str], ...]) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = _SPACE_RUN.sub(" ", name).strip(" ,;:-–—\"'")
-    name = _LEADING_THE.sub("", name)
-    return _POSSESSIVE_END.sub("", name)
+    """The name with white-space runs made one space, outer punctuation, a leading "the" and a final
+    "'s" taken off.
+
+    Without regexes: the words joined by single spaces are what replacing each white-space run by a
+    space leaves once the outer spaces are stripped; then only one space can follow "the".
+    """
+    name = " ".join(name.split()).strip(" ,;:-–—\"'")
+    if name.startswith(("The ", "the ")):
+        name = name[4:]
+    if name.endswith("'s"):
+        name = name[:-2]
+    return name
+
 
 
 # --- the rules --------------------------------------------------------------------------------------
 
 
-def _head_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon, english_first: bool) -> Iterable[OrgMention]:
-    first_words = lex.head_first_words
-    # only a word some head starts with can start one: the others need no call
-    starts = [index for index, token in enumerate(tokens) if token.is_word and token.lower in first_words]
+def _head_mentions(
+    text: str, t: Tokens, starts: Iterable[int], lex: OrgLexicon, english_first: bool, title_case: _TitleCaseLines
+) -> Iterable[OrgMention]:
+    """Names around a head, from ``starts``: the words some head starts with, in order."""
+    is_capitalised = t.is_capitalised
     i = 0  # the next token a name may start at
     for candidate in starts:
         if candidate < i:
             continue  # inside the name read before
         i = candidate
-        found = _head_at(tokens, i, lex, english_first)
-        if found is None or (found[0].language == "en" and _in_title_case_line(text, tokens[i])):
+        found = _head_at(t, i, lex, english_first)
+        if found is None or (found[0].language == "en" and title_case(t.start[i], t.end[i])):
             i += 1
             continue
         head, size = found
-        start = _extend_left(text, tokens, i, head, lex)
+        start = _extend_left(text, t, i, head, lex)
         kept_lowercase = (
-            start == i and not tokens[i].is_capitalised and head.nominative in lex.kept_before_name
-            and _followed_by_name(tokens, i + size)
+            start == i and not is_capitalised[i] and head.nominative in lex.kept_before_name
+            and i + size < t.count and is_capitalised[i + size]  # followed by a name
         )
-        if not (start < i or tokens[i].is_capitalised or kept_lowercase):
+        if not (start < i or is_capitalised[i] or kept_lowercase):
             i += size
             continue
         if head.language == "en":
-            end = _english_right(text, tokens, i + size, lex)
+            end = _english_right(text, t, i + size, lex)
         else:
-            end = _slavic_right(text, tokens, i + size, i, lex)
+            end = _slavic_right(text, t, i + size, i, lex)
         if end == i + size and start == i:
             i += size
             continue  # a bare "Ministry" or "Nadácia" names nothing
-        prefix = _nominative(tokens, start, i, size, head, lex)
-        rest = text[tokens[i + size - 1].end : tokens[end - 1].end] if end > i + size else ""
-        end_char = _attach_legal_form(text, tokens[end - 1].end, lex)
-        legal = text[tokens[end - 1].end : end_char]
+        prefix = _nominative(t, start, i, size, head, lex)
+        rest = text[t.end[i + size - 1] : t.end[end - 1]] if end > i + size else ""
+        end_char = _attach_legal_form(text, t.end[end - 1], lex)
+        legal = text[t.end[end - 1] : end_char]
         name = _clean_name(" ".join(prefix) + rest + legal)
-        yield OrgMention(tokens[start].start, end_char, name, "org.head")
+        yield OrgMention(t.start[start], end_char, name, "org.head")
         i = max(end, i + size)
 
 
-def _in_title_case_line(text: str, token: Token) -> bool:
-    """True inside a headline Written Like This (no final full stop), where capitals do not mark names."""
-    line_start = text.rfind("\n", 0, token.start) + 1
-    line_end = text.find("\n", token.end)
+def _in_title_case_line(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is inside a headline Written Like This (no final full stop),
+    where capitals do not mark names."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
     if line.endswith((".", "!", "?", ":")):
         return False
@@ -453,101 +551,135 @@ def _in_title_case_line(text: str, token: Token) -> bool:
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _followed_by_name(tokens: Sequence[Token], k: int) -> bool:
-    return k < len(tokens) and tokens[k].is_capitalised
+class _TitleCaseLines:
+    """``_in_title_case_line`` for the tokens of one text, worked out once for each line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._verdicts: dict[int, bool] = {}  # line start -> verdict
+
+    def __call__(self, start: int, end: int) -> bool:
+        """``_in_title_case_line`` of a token's span (one without a line break)."""
+        line_start = self._text.rfind("\n", 0, start) + 1
+        verdict = self._verdicts.get(line_start)
+        if verdict is None:
+            verdict = self._verdicts[line_start] = _in_title_case_line(self._text, start, end)
+        return verdict
 
 
-def _legal_form_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index in _legal_form_places(text, tokens, lex):
-        token = tokens[index]
-        if not tokens[index - 1].is_word:
+def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+    is_word, is_capitalised = t.is_word, t.is_capitalised
+    breaking_connectors = lex.en_connectors - {"and", "&"}
+    for index in _legal_form_places(text, t.end, lex):
+        if not is_word[index - 1]:
             continue
-        if not (token.text in (",", ".") or token.is_word):
+        if not (t.text[index] in (",", ".") or is_word[index]):
             continue
-        previous = tokens[index - 1]
-        match = lex.legal_form.match(text, previous.end)
-        if match is None or match.start() != previous.end:
+        name_end = t.end[index - 1]
+        match = lex.legal_form.match(text, name_end)
+        if match is None or match.start() != name_end:
             continue
         start = index - 1
         while start > 0 and index - start < 6:
-            candidate = tokens[start - 1]
-            lowered = candidate.lower
-            if not candidate.is_word or lowered in lex.stop_words or lowered in lex.en_connectors - {"and", "&"}:
+            lowered = t.lower[start - 1]
+            if not is_word[start - 1] or lowered in lex.stop_words or lowered in breaking_connectors:
                 break
-            if not _same_line(text, candidate, tokens[start]):
+            if not _same_line(text, t, start - 1, start):
                 break
             start -= 1
-        while start < index - 1 and not tokens[start].is_capitalised:
+        while start < index - 1 and not is_capitalised[start]:
             start += 1
-        if not tokens[start].is_capitalised:
+        if not is_capitalised[start]:
             continue
-        name = _clean_name(text[tokens[start].start : match.end()])
-        yield OrgMention(tokens[start].start, match.end(), name, "org.legal_form")
+        name = _clean_name(text[t.start[start] : match.end()])
+        yield OrgMention(t.start[start], match.end(), name, "org.legal_form")
 
 
-def _legal_form_places(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> list[int]:
+def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[int]:
     """Indices of the tokens right after a token a legal form may follow, in order.
 
     The forms themselves are searched for (every start, overlapping ones too); a form read after a
     name may begin with a comma and a space, so the name may end up to two characters before.
     """
-    ends = [token.end for token in tokens]
     places: set[int] = set()
-    form = lex.legal_form_core.search(text)
-    while form is not None:
-        for name_end in range(max(form.start() - 2, 0), form.start() + 1):
+    for form_start in _legal_form_starts(text, lex):
+        for name_end in range(max(form_start - 2, 0), form_start + 1):
             index = bisect_left(ends, name_end)
-            if index + 1 < len(tokens) and ends[index] == name_end:
+            if index + 1 < len(ends) and ends[index] == name_end:
                 places.add(index + 1)
-        form = lex.legal_form_core.search(text, form.start() + 1)
     return sorted(places)
 
 
-def _cue_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index, token in enumerate(tokens):
-        if token.lower not in lex.cue_nouns or _in_title_case_line(text, token):
+def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
+    """Every offset a legal form matches at (overlapping ones too), in no particular order."""
+    core = lex.legal_form_core
+    if lex.legal_form_dots is None:
+        form = core.search(text)
+        while form is not None:
+            yield form.start()
+            form = core.search(text, form.start() + 1)
+        return
+    # a form starts a known distance before its first full stop: full stops are rare, and searched
+    # for fast, where the forms' first letters are common
+    dot = text.find(".")
+    while dot >= 0:
+        for offset in lex.legal_form_dots:
+            if dot >= offset and core.match(text, dot - offset):
+                yield dot - offset
+        dot = text.find(".", dot + 1)
+
+
+def _cue_mentions(
+    text: str, t: Tokens, cue_nouns: Iterable[int], lex: OrgLexicon, title_case: _TitleCaseLines
+) -> Iterable[OrgMention]:
+    """Capitalised names after the generic nouns at ``cue_nouns`` (token indices, in order)."""
+    is_capitalised, is_acronym = t.is_capitalised, t.is_acronym
+    for index in cue_nouns:
+        if title_case(t.start[index], t.end[index]):
             continue
-        k = _skip_filler(tokens, index + 1, lex)
-        if k >= len(tokens) or not (tokens[k].is_capitalised or tokens[k].is_acronym):
+        k = _skip_filler(t, index + 1, lex)
+        if k >= t.count or not (is_capitalised[k] or is_acronym[k]):
             continue
-        if _head_at(tokens, k, lex) is not None:
+        if _head_at(t, k, lex) is not None:
             continue  # the head rule reads it better
         end = k + 1
-        while end < len(tokens) and end - k < 6 and _same_line(text, tokens[end - 1], tokens[end]):
-            nxt = tokens[end]
-            if nxt.is_capitalised or nxt.is_acronym or (nxt.text == ":" and end + 1 < len(tokens) and tokens[end + 1].is_capitalised):
+        while end < t.count and end - k < 6 and _same_line(text, t, end - 1, end):
+            if is_capitalised[end] or is_acronym[end] or (t.text[end] == ":" and end + 1 < t.count and is_capitalised[end + 1]):
                 end += 1
-            elif nxt.lower in ("and", "&") and end + 1 < len(tokens) and tokens[end + 1].is_capitalised and tokens[end + 1].text not in ("The",):
+            elif t.lower[end] in ("and", "&") and end + 1 < t.count and is_capitalised[end + 1] and t.text[end + 1] not in ("The",):
                 end += 1
             else:
                 break
-        end_char = _attach_legal_form(text, tokens[end - 1].end, lex)
-        yield OrgMention(tokens[k].start, end_char, _clean_name(text[tokens[k].start : end_char]), "org.cue")
+        end_char = _attach_legal_form(text, t.end[end - 1], lex)
+        yield OrgMention(t.start[k], end_char, _clean_name(text[t.start[k] : end_char]), "org.cue")
 
 
-def _skip_filler(tokens: Sequence[Token], k: int, lex: OrgLexicon) -> int:
-    for filler in lex.cue_fillers:
-        words = [t.lower for t in tokens[k : k + len(filler)]]
-        if tuple(words) == filler:
-            return _skip_filler(tokens, k + len(filler), lex)
-    if k < len(tokens) and tokens[k].text == ",":
-        return _skip_filler(tokens, k + 1, lex)
+def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
+    lower = t.lower
+    if k < t.count and lower[k] in lex.cue_filler_first_words:  # else no filler can match
+        for filler in lex.cue_fillers:
+            if tuple(lower[k : k + len(filler)]) == filler:
+                return _skip_filler(t, k + len(filler), lex)
+    if k < t.count and t.text[k] == ",":
+        return _skip_filler(t, k + 1, lex)
     return k
 
 
-def _acronym_mentions(text: str, tokens: Sequence[Token], lex: OrgLexicon) -> Iterable[OrgMention]:
-    for index, token in enumerate(tokens):
-        if not token.is_acronym or token.text in lex.not_acronyms or any(c.isdigit() for c in token.text):
+def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+    for index in t.acronyms:
+        word = t.text[index]
+        if word in lex.not_acronyms or any(c.isdigit() for c in word):
             continue
-        if index + 1 < len(tokens) and tokens[index + 1].text == ":":
+        following = t.text[index + 1] if index + 1 < t.count else None
+        if following == ":":
             continue  # a label in capitals ("VÝZVA:")
-        if len(token.text) > 8 and "-" not in token.text:
+        if len(word) > 8 and "-" not in word:
             continue
-        end = token.end
+        end = t.end[index]
         # "MV ČR", "MPSVR SR": a ministry acronym carries its country
-        if index + 1 < len(tokens) and tokens[index + 1].text in ("ČR", "SR") and tokens[index + 1].start == end + 1:
-            end = tokens[index + 1].end
-        yield OrgMention(token.start, end, text[token.start : end], "org.acronym")
+        if following in ("ČR", "SR") and t.start[index + 1] == end + 1:
+            end = t.end[index + 1]
+        yield OrgMention(t.start[index], end, text[t.start[index] : end], "org.acronym")
 
 
 # text in brackets; searched from the bracket, which the scan finds far faster than an optional space
@@ -588,17 +720,33 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
     ``language`` only decides how a head form shared by two languages is read.
     """
     lex = lexicon()
-    tokens = tokenize(text)
+    t = _token_columns(text)
+    head_starts, cue_nouns = _scanned_words(t, lex)
+    title_case = _TitleCaseLines(text)
     candidates = [
-        *_head_mentions(text, tokens, lex, english_first=language == "en"),
-        *_legal_form_mentions(text, tokens, lex),
-        *_cue_mentions(text, tokens, lex),
-        *_acronym_mentions(text, tokens, lex),
+        *_head_mentions(text, t, head_starts, lex, language == "en", title_case),
+        *_legal_form_mentions(text, t, lex),
+        *_cue_mentions(text, t, cue_nouns, lex, title_case),
+        *_acronym_mentions(text, t, lex),
     ]
     verdicts: dict[str, bool] = {}  # a name is often found many times
     candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
     chosen = _resolve_overlaps(candidates)
-    return sorted(chosen, key=lambda m: (m.start, m.end))
+    return sorted(chosen, key=_SPAN)
+
+
+def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
+    """Indices of the words some head starts with, and of the cue nouns, in order.
+
+    One C loop over the lower-case column finds the tokens either list may hold: the few found are
+    then sorted out one by one.
+    """
+    roles = lex.scanned_words
+    lower, is_word = t.lower, t.is_word
+    found = list(compress(range(t.count), map(roles.get, lower)))
+    head_starts = [i for i in found if roles[lower[i]] & _HEAD_FIRST_WORD and is_word[i]]
+    cue_nouns = [i for i in found if roles[lower[i]] & _CUE_NOUN]
+    return head_starts, cue_nouns
 
 
 def _cached_verdict(verdicts: dict[str, bool], name: str, lex: OrgLexicon) -> bool:
@@ -625,9 +773,12 @@ def _starts_with_listed_name(folded: str, listed: frozenset[str]) -> bool:
     return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
 
 
+# Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
+_RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+
+
 def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
-    # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
-    rank = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    rank = _RULE_RANK
     ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
     taken: list[OrgMention] = []
     # The spans taken never overlap, so sorted by (start, end) their ends are sorted too: of those
@@ -654,7 +805,7 @@ class OrgEntity:
 
     @property
     def first(self) -> OrgMention:
-        return min(self.mentions, key=lambda m: m.start)
+        return min(self.mentions, key=_START)
 
     def names(self) -> list[str]:
         return sorted({m.name for m in self.mentions})
@@ -673,18 +824,37 @@ def _name_key(name: str) -> str:
     return _strip_legal(fold(name))
 
 
-def _same_key(fa: str, fb: str) -> bool:
-    """True when two folded names (legal forms stripped) name the same organisation."""
+def _same_key(
+    fa: str, fb: str, characters: Callable[[str], frozenset[str]] = frozenset, counts: Callable[[str], Counter[str]] = Counter
+) -> bool:
+    """True when two folded names (legal forms stripped) name the same organisation.
+
+    ``characters`` and ``counts`` give a name's set and counts of characters; a caller comparing names
+    often passes cached ones.
+    """
     if fa == fb:
         return True
-    short, long = sorted((fa, fb), key=len)
-    if len(short.split()) >= 2 and (long.startswith(short + " ") or long.endswith(" " + short)):
+    short, long = (fb, fa) if len(fb) < len(fa) else (fa, fb)  # on equal lengths, fa is the short one
+    # (a name inside the other, tested first, is the cheap condition for either end)
+    if short in long and (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
         return True
     if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
         return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
-    matcher = difflib.SequenceMatcher(None, fa, fb)
-    # quick_ratio() is an upper bound of ratio(): most pairs are told apart without the full match
-    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+    # Each character of one name that the other lacks takes at least one from the characters both
+    # share: a bound of difflib's quick_ratio() from the character sets, which most pairs fail
+    only_a, only_b = len(characters(fa) - characters(fb)), len(characters(fb) - characters(fa))
+    if 2.0 * min(len(fa) - only_a, len(fb) - only_b) / (len(fa) + len(fb)) < 0.9:
+        return False
+    # difflib's quick_ratio(), an upper bound of ratio(), from the characters both names share
+    # (counted once per name, not once per pair): most pairs are told apart without the full match
+    if 2.0 * _shared_characters(counts(fa), counts(fb)) / (len(fa) + len(fb)) < 0.9:
+        return False
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
+
+
+def _shared_characters(a: Counter[str], b: Counter[str]) -> int:
+    """The size of the multiset intersection of two character counts."""
+    return sum(map(min, a.values(), map(b.get, a, repeat(0))))
 
 
 _LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
@@ -694,25 +864,46 @@ def _strip_legal(folded: str) -> str:
     return _LEGAL_TAIL.sub("", folded)
 
 
+class _FoldedKeys(dict[str, str]):
+    """Name -> ``_name_key``, each worked out on first look-up (later look-ups stay in C)."""
+
+    def __missing__(self, name: str) -> str:
+        key = self[name] = _name_key(name)
+        return key
+
+
+class _CharacterCounts(dict[str, Counter[str]]):
+    """Key -> its ``Counter`` of characters, each counted on first look-up."""
+
+    def __missing__(self, key: str) -> Counter[str]:
+        counts = self[key] = Counter(key)
+        return counts
+
+
+class _CharacterSets(dict[str, frozenset[str]]):
+    """Key -> the set of its characters, each made on first look-up."""
+
+    def __missing__(self, key: str) -> frozenset[str]:
+        characters = self[key] = frozenset(key)
+        return characters
+
+
 class _NameComparer:
-    """Whether two names of one document name the same organisation: each name folded once, each pair compared once."""
+    """Whether two names of one document name the same organisation: each name folded once.
+
+    Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
+    the one a name matched, at its next mention), and remembering cost more than it saved.
+    """
 
     def __init__(self) -> None:
-        self._keys: dict[str, str] = {}
-        self._pairs: dict[tuple[str, str], bool] = {}
+        self._keys = _FoldedKeys()
+        # bound once: a bound method made for every pair costs as much as the look-up
+        self._characters = _CharacterSets().__getitem__
+        self._counts = _CharacterCounts().__getitem__
 
     def same(self, a: str, b: str) -> bool:
-        pair = (a, b)
-        answer = self._pairs.get(pair)
-        if answer is None:
-            answer = self._pairs[pair] = _same_key(self._key(a), self._key(b))
-        return answer
-
-    def _key(self, name: str) -> str:
-        key = self._keys.get(name)
-        if key is None:
-            key = self._keys[name] = _name_key(name)
-        return key
+        keys = self._keys
+        return _same_key(keys[a], keys[b], self._characters, self._counts)
 
 
 @dataclass(slots=True)
@@ -755,7 +946,7 @@ def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]
     comparer = _NameComparer()
     entities: list[OrgEntity] = []
     groups: list[_NameGroup] = []
-    for mention in sorted(mentions, key=lambda m: m.start):
+    for mention in sorted(mentions, key=_START):
         target = _matching_entity(mention, groups, links, comparer)
         if target is None:
             target = len(entities)

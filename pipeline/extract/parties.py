@@ -8,15 +8,25 @@ bullets introduced as partners; without any of these the promoter is the organis
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter, methodcaller
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
+
+try:  # the case pairs the regex engine adds when ignoring case ("s" also matches "ſ")
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # another Python: phrases are searched ignoring case, as before
+    _EXTRA_CASES = None
+
+_START = attrgetter("start")  # sort keys without a Python call per item
+_SPAN = attrgetter("start", "end")
 
 # Items of a list of names: split at commas (not before a legal form: ", z. ú.") and semicolons; an
 # item no name rule read is split again at "and"/"a".
@@ -33,7 +43,7 @@ class PartiesData:
     partner_labels: frozenset[str]
     implementer_labels: frozenset[str]
     organisation_labels: frozenset[str]
-    partner_cue: re.Pattern[str]
+    partner_cue: CaselessPhrases
     partner_list_words: frozenset[str]
     max_cue_gap: int
     join_gap: re.Pattern[str]
@@ -57,7 +67,7 @@ def parties_data() -> PartiesData:
             partner_labels=frozenset(labels["partners"]),
             implementer_labels=frozenset(labels["implementers"]),
             organisation_labels=frozenset(labels["organisations"]),
-            partner_cue=_phrase_pattern(cue_phrases),
+            partner_cue=CaselessPhrases(cue_phrases),
             partner_list_words=frozenset(cues["partner_list_words"]),
             max_cue_gap=int(cues["max_cue_gap"]),
             # the gap between two partners named together: a join word and a few describing words
@@ -83,6 +93,82 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     first_letters = "".join(re.escape(c) for c in sorted({phrase[0] for phrase in phrases}))
     alternatives = "|".join(re.escape(phrase) for phrase in phrases)
     return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _first_letter_phrase_patterns(phrases: Sequence[str]) -> list[re.Pattern[str]]:
+    """``_phrase_pattern`` without IGNORECASE, one pattern for each first letter of ``phrases``.
+
+    Each pattern starts with the literal prefix its phrases share, the test of the character before
+    the phrase coming after it (``(?<!\\wPREFIX)``): the engine then skips to that prefix in C, where
+    one pattern for all letters would stop at each of them. Within a pattern the phrases keep their
+    order, and at one position only the pattern of the letter there can match, so the match each
+    finds at a position is the one ``_phrase_pattern`` finds there.
+    """
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[0], []).append(phrase)
+    patterns = []
+    for members in groups.values():
+        prefix = os.path.commonprefix(members)
+        rests = "|".join(re.escape(member[len(prefix) :]) for member in members)
+        patterns.append(re.compile(rf"{re.escape(prefix)}(?<!\w{re.escape(prefix)})(?:{rests})(?!\w)"))
+    return patterns
+
+
+def _leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> list[re.Match[str]]:
+    """What ``finditer`` of the patterns' alternation finds, for patterns that never match at one position.
+
+    Each pattern's matches at every position (overlapping ones too), then from left to right those
+    starting after the one taken before ends.
+    """
+    found: list[re.Match[str]] = []
+    for pattern in patterns:
+        match = pattern.search(text)
+        while match is not None:
+            found.append(match)
+            match = pattern.search(text, match.start() + 1)
+    found.sort(key=_MATCH_START)
+    taken: list[re.Match[str]] = []
+    for match in found:
+        if not taken or match.start() >= taken[-1].end():
+            taken.append(match)
+    return taken
+
+
+_MATCH_START = methodcaller("start")
+
+
+class CaselessPhrases:
+    """``_phrase_pattern`` of some phrases, searched in the lower-cased text when that finds the same.
+
+    Ignoring case, the regex engine tries the pattern at every position; in a lower-cased text a
+    case-sensitive pattern skips to the phrases' first letters in C. The two find the same matches
+    when every character lower-cases to one character (the length is kept) that is the one the engine
+    compares ignoring case, and no character matches a phrase's only through the engine's extra case
+    pairs ("ſ" for "s", "ı" for "i"). Capital sigma lower-cases by context: texts with it are searched
+    as before. (That lower-casing keeps word characters word characters is checked by the tests.)
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.ignoring_case = _phrase_pattern(phrases)
+        lowered = [phrase.lower() for phrase in phrases]
+        self._lowered: list[re.Pattern[str]] | None = None
+        self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
+        if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
+            self._lowered = _first_letter_phrase_patterns(lowered)
+            self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
+
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+        """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""
+        if self._lowered is not None:
+            lowered = text.lower()
+            # ("in" for each of these few characters is faster than a search for any of them)
+            if (
+                len(lowered) == len(text) and "\N{GREEK CAPITAL LETTER SIGMA}" not in text
+                and not any(map(lowered.__contains__, self._extra_cases))
+            ):
+                return _leftmost_matches(self._lowered, lowered)
+        return self.ignoring_case.finditer(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +230,7 @@ class MentionIndex:
     """Mentions ordered by position, to find those within or across a span without reading them all."""
 
     def __init__(self, mentions: Iterable[OrgMention]) -> None:
-        self.ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.ordered = sorted(mentions, key=_SPAN)
         self.starts = [m.start for m in self.ordered]
         self.longest = max((m.end - m.start for m in self.ordered), default=0)
 
@@ -231,13 +317,24 @@ def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesD
             if announcing or labelled:
                 bullets.append(segment)
             continue
-        block = text[segment.start : segment.end]
-        announcing = block.rstrip().endswith(":") and _announces_partners(block, data)
+        announcing = _ends_with_colon(text, segment.start, segment.end) and _announces_partners(
+            text[segment.start : segment.end], data
+        )
     return bullets
 
 
+def _ends_with_colon(text: str, start: int, end: int) -> bool:
+    """``text[start:end].rstrip().endswith(":")``, copying the block only when it ends in white space."""
+    end = min(end, len(text))
+    if end <= start:
+        return False
+    if text[end - 1].isspace():
+        return text[start:end].rstrip().endswith(":")
+    return text[end - 1] == ":"
+
+
 def _cue_partners(text: str, mentions: Sequence[OrgMention], data: PartiesData) -> list[OrgMention]:
-    ordered = sorted(mentions, key=lambda m: m.start)
+    ordered = sorted(mentions, key=_START)
     starts = [m.start for m in ordered]
     found: list[OrgMention] = []
     for cue in data.partner_cue.finditer(text):
@@ -312,7 +409,7 @@ _JOINED_NAME = re.compile(r"\s+(?:and|a)\s+((?:[A-ZÁČĎÉĚÍĽĹŇÓÔŘŔŠ�
 
 def _co_leads(text: str, promoter: OrgMention, mentions: Sequence[OrgMention]) -> list[OrgMention]:
     """Organisations named together with the promoter as the subject ("X, Y a Z vyhlasujú")."""
-    ordered = [m for m in sorted(mentions, key=lambda m: m.start) if m.start >= promoter.end]
+    ordered = [m for m in sorted(mentions, key=_START) if m.start >= promoter.end]
     found: list[OrgMention] = []
     current = promoter
     for nxt in ordered:
@@ -330,7 +427,7 @@ def _co_leads(text: str, promoter: OrgMention, mentions: Sequence[OrgMention]) -
 
 def _cue_promoter(text: str, mentions: Sequence[OrgMention], partner_keys: set[str], data: PartiesData) -> OrgMention | None:
     """The first organisation a promoter cue points at: "announced by X", "X ... vyhlásilo"."""
-    ordered = sorted(mentions, key=lambda m: m.start)
+    ordered = sorted(mentions, key=_START)
     for index, mention in enumerate(ordered):
         if fold(mention.name) in partner_keys:
             continue
@@ -379,7 +476,7 @@ def _leading_mention(
     lead = [b for b in blocks[:1] if b.kind == "title"]
     body = [b for b in blocks if b.kind != "title"][:1]
     for block in lead + body:
-        for mention in sorted(mentions, key=lambda m: m.start):
+        for mention in sorted(mentions, key=_START):
             if block.start <= mention.start < block.end and fold(mention.name) not in partner_keys:
                 return mention
     return None

@@ -1,0 +1,127 @@
+"""Faster forms of the organisation rules against the straightforward forms they replace."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.organisations import (
+    _acronym_indices,
+    _clean_name,
+    _first_full_stops,
+    _is_acronym,
+    _legal_form_pattern,
+    _legal_form_starts,
+    _same_key,
+    lexicon,
+    tokenize,
+)
+
+# folded keys: few letters and single spaces, so that similar names are frequent
+keys = st.lists(st.sampled_from(["a", "b", "c", "z", "s", "centrum", "nadacia", "pontis", "pro"]), max_size=6).map(" ".join)
+near_keys = st.text(alphabet="abcde ", max_size=14)
+
+
+def _same_key_reference(fa: str, fb: str) -> bool:
+    if fa == fb:
+        return True
+    short, long = sorted((fa, fb), key=len)
+    if len(short.split()) >= 2 and (long.startswith(short + " ") or long.endswith(" " + short)):
+        return True
+    if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
+        return False
+    matcher = difflib.SequenceMatcher(None, fa, fb)
+    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(keys, near_keys), st.one_of(keys, near_keys))
+def test_same_key_equals_the_difflib_reference(fa: str, fb: str) -> None:
+    assert _same_key(fa, fb) == _same_key_reference(fa, fb)
+    assert _same_key(fa + "x", fa + "y") == _same_key_reference(fa + "x", fa + "y")
+
+
+def _acronym_indices_reference(texts: list[str], is_capitalised: list[bool]) -> list[int]:
+    return [index for index, (capitalised, word) in enumerate(zip(is_capitalised, texts)) if capitalised and _is_acronym(word)]
+
+
+_TRICKY = "AaBbŽžİıǅǈⅠⅰⅯⅿ①1٣-'ßẞΣσς"  # title-case letters, upper- and lower-case numerals, digits
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_TRICKY, min_size=1, max_size=5), max_size=12))
+def test_acronym_prefilter_keeps_every_acronym(words: list[str]) -> None:
+    capitalised = [word[0].isalnum() and word[0].isupper() for word in words]
+    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+
+
+def test_acronym_prefilter_on_every_alphanumeric_character() -> None:
+    alphanumeric = [chr(code) for code in range(0x110000) if chr(code).isalnum()]
+    words = [w for c in alphanumeric for w in ("A" + c, c + "B", "AB" + c, c + c)]
+    capitalised = [True] * len(words)
+    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+
+
+def _legal_form_starts_reference(text: str, core: re.Pattern[str]) -> list[int]:
+    starts = []
+    form = core.search(text)
+    while form is not None:
+        starts.append(form.start())
+        form = core.search(text, form.start() + 1)
+    return starts
+
+
+_FORM_PIECES = st.sampled_from(["z", "s", "o", "p", "r", "spol", "v", "a", "ú", ".", ". ", " ", ",", "x", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FORM_PIECES, max_size=30).map("".join))
+def test_legal_form_starts_are_those_a_search_finds(text: str) -> None:
+    lex = lexicon()
+    assert sorted(set(_legal_form_starts(text, lex))) == _legal_form_starts_reference(text, lex.legal_form_core)
+
+
+@pytest.mark.parametrize(
+    "forms,expected",
+    [(["z. s.", "spol. s r. o."], (1, 4)), (["s.r.o.", "a. s."], (1,)), (["GmbH", "z. s."], None)],
+)
+def test_first_full_stops(forms: list[str], expected: tuple[int, ...] | None) -> None:
+    assert _first_full_stops(forms) == expected
+
+
+def test_legal_form_starts_without_full_stops_search_everywhere() -> None:
+    lex = replace(lexicon(), legal_form_core=_legal_form_pattern(["GmbH", "z. s."], with_comma=False), legal_form_dots=None)
+    text = "Firma GmbH a Liga z.s. a GmbHx"
+    assert sorted(_legal_form_starts(text, lex)) == _legal_form_starts_reference(text, lex.legal_form_core)
+
+
+_ORIGINAL_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ9_ -'.\n\tčŠ①²", max_size=30))
+def test_tokens_are_the_original_pattern_matches(text: str) -> None:
+    tokens = tokenize(text)
+    assert [(token.text, token.start, token.end) for token in tokens] == [
+        (match.group(), match.start(), match.end()) for match in _ORIGINAL_TOKEN.finditer(text)
+    ]
+
+
+def _clean_name_reference(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,;:-–—\"'")
+    name = re.sub(r"^(?:[Tt]he)\s+", "", name)
+    return re.sub(r"'s$", "", name)
+
+
+_NAME_PIECES = ["The", "the", "They", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "'s", "'", "s", ",", "-", "–", "\"", "Liga", "x"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
+def test_clean_name_equals_the_regex_reference(name: str) -> None:
+    assert _clean_name(name) == _clean_name_reference(name)

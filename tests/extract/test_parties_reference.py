@@ -1,0 +1,60 @@
+"""Partner cue phrases searched in the lower-cased text find what the case-insensitive search finds."""
+
+from __future__ import annotations
+
+import _sre  # the regex engine's own case mapping, to check the assumptions against
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, parties_data
+
+PHRASES = ["in cooperation with", "spolu s", "v spolupráci", "v spolupráci s", "co-organised with", "Ŝpolu"]
+# letters of the phrases in other cases, the engine's extra case pairs, sigma, dotted/dotless i
+_PIECES = st.sampled_from(
+    ["in cooperation with", "IN COOPERATION WITH", "ſpolu s", "SPOLU S", "v spolupráci", "V SPOLUPRÁCI", "ı", "İ",
+     "Σ", "σ", "ς", "ŝpolu", "co-organised WITH", "K", " ", "\n", "x", "-", ".", "s", "Spolu"]
+)
+
+
+def spans(matches) -> list[tuple[int, int]]:
+    return [match.span() for match in matches]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_lower_cased_search_finds_the_case_insensitive_matches(text: str) -> None:
+    for phrases in (CaselessPhrases(PHRASES), parties_data().partner_cue):
+        assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
+
+
+# phrases that overlap one another, within a first letter and across first letters
+OVERLAPPING = ["alpha beta", "beta gamma", "gamma", "beta beta", "beta", "al", "gamma alpha beta"]
+_OVERLAPPING_PIECES = st.sampled_from(["alpha", "beta", "gamma", "al", "Beta", "GAMMA", " ", "  ", "\n", "x", "-"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_OVERLAPPING_PIECES, max_size=14).map("".join))
+@example("alpha beta beta beta")  # a "beta beta" inside another is taken once "alpha beta" ends
+@example("gamma alpha beta beta gamma")
+def test_overlapping_phrases_are_taken_as_finditer_takes_them(text: str) -> None:
+    phrases = CaselessPhrases(OVERLAPPING)
+    assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
+
+
+def test_lower_casing_keeps_what_the_engine_reads() -> None:
+    # every character that lower-cases to one character: to the one the engine compares ignoring
+    # case, to itself or a cased character, and a word character exactly when the original is one
+    for code in range(0x110000):
+        character = chr(code)
+        lowered = character.lower()
+        if len(lowered) != 1 or character == "\N{GREEK CAPITAL LETTER SIGMA}":
+            continue
+        assert ord(lowered) == _sre.unicode_tolower(code), hex(code)
+        assert lowered == character or _sre.unicode_iscased(ord(lowered)), hex(code)
+        assert (character.isalnum() or character == "_") == (lowered.isalnum() or lowered == "_"), hex(code)
+
+
+@given(st.text(alphabet="ab: \n\t\u00a0", max_size=8), st.integers(0, 8), st.integers(0, 8))
+def test_ends_with_colon_is_the_stripped_test(text: str, start: int, end: int) -> None:
+    assert _ends_with_colon(text, start, end) == text[start:end].rstrip().endswith(":")
