@@ -13,7 +13,8 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from typing import NamedTuple
 
 from pipeline.lexicon import LexiconError, load_data
 
@@ -42,8 +43,7 @@ class LanguageData:
     marker_letters: tuple[tuple[str, str], ...]  # (language, letter), in a fixed order
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageGuess:
+class LanguageGuess(NamedTuple):  # a named tuple: one is made for every segment, and it is quick to build
     code: str
     confidence: float
     method: str
@@ -121,7 +121,9 @@ class TextScores:
     """Function-word hits and marker letters of one text, counted once, for any span of it.
 
     Splitting scores every block and sentence of a document; counting the whole text once and
-    reading a span's counts by bisection costs one pass instead of one per segment.
+    reading a span's counts by bisection costs one pass instead of one per segment. Each score is kept
+    as the sorted offsets of what counts for it (the starts of its function words, its marker letters):
+    a span's score is then two bisections.
     """
 
     def __init__(self, text: str) -> None:
@@ -131,34 +133,74 @@ class TextScores:
         pieces = _WORD_PIECES.split(text)
         offsets = list(accumulate(map(len, pieces)))
         self._word_starts = offsets[0::2][:-1]
-        words = list(map(str.lower, pieces[1::2]))
-        score_keys = data.score_keys
-        hits: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
-        if not score_keys.keys().isdisjoint(words):
-            for index, word in enumerate(words):
-                keys = score_keys.get(word)
-                if keys is not None:
-                    for key in keys:
-                        hits[key].append(index)
-        self._hits = hits  # score -> indices of the words counting for it
-        # most texts hold few of the marker letters: only those are counted per span
-        self._letters = tuple((code, letter) for code, letter in data.marker_letters if letter in text)
+        self._word_ends = offsets[1::2]
+        self._points = _score_points(text, pieces[1::2], self._word_starts, data)
+        self._cs_sk_slavic_en = (self._points["cs"], self._points["sk"], self._points["slavic"], self._points["en"])
+        # marker "letters" of several characters are counted per span: occurrences of such a string may
+        # overlap, and str.count counts them from the span's start
+        self._long_letters = tuple(
+            (code, letter) for code, letter in data.marker_letters if len(letter) > 1 and letter in text
+        )
 
     def _cuts_word(self, offset: int) -> bool:
         """True when ``offset`` falls inside a word (between two of its letters)."""
         return 0 < offset < len(self.text) and _is_letter(self.text[offset - 1]) and _is_letter(self.text[offset])
 
     def scores(self, start: int = 0, end: int | None = None) -> tuple[dict[str, int], int]:
-        """Per language: function-word hits plus marker letters in ``text[start:end]``; and its number of words."""
+        """Per language: function-word hits plus marker letters in ``text[start:end]``; and its number of words.
+
+        ``0 <= start <= end <= len(text)``.
+        """
         end = len(self.text) if end is None else end
         if self._cuts_word(start) or self._cuts_word(end):
             return TextScores(self.text[start:end]).scores()  # the span's own words differ: count it alone
-        first = bisect_left(self._word_starts, start)
-        stop = bisect_left(self._word_starts, end)
-        scores = {key: bisect_left(indices, stop) - bisect_left(indices, first) for key, indices in self._hits.items()}
-        for code, letter in self._letters:
+        scores = {key: bisect_left(points, end) - bisect_left(points, start) for key, points in self._points.items()}
+        for code, letter in self._long_letters:
             scores[code] += self.text.count(letter, start, end)
-        return scores, stop - first
+        return scores, bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
+
+    def span_counts(self, start: int, end: int) -> tuple[int, int, int, int, int]:
+        """``scores(start, end)`` as (words, cs, sk, slavic, en): what ``_decide`` reads, without a dict."""
+        starts, ends = self._word_starts, self._word_ends
+        first, stop = bisect_left(starts, start), bisect_left(starts, end)
+        # an offset cuts a word when the last word starting before it ends after it (see _cuts_word)
+        if (first and start < ends[first - 1]) or (stop and end < ends[stop - 1]) or self._long_letters:
+            scores, words = self.scores(start, end)
+            return words, scores["cs"], scores["sk"], scores["slavic"], scores["en"]
+        cs, sk, slavic, en = self._cs_sk_slavic_en
+        return (
+            stop - first,
+            bisect_left(cs, end) - bisect_left(cs, start),
+            bisect_left(sk, end) - bisect_left(sk, start),
+            bisect_left(slavic, end) - bisect_left(slavic, start),
+            bisect_left(en, end) - bisect_left(en, start),
+        )
+
+
+def _score_points(text: str, words: list[str], word_starts: list[int], data: LanguageData) -> dict[str, list[int]]:
+    """Per score: the sorted offsets of its function words' starts and of its one-character marker letters."""
+    score_keys = data.score_keys
+    points: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
+    keys = list(map(score_keys.get, map(str.lower, words)))
+    # the loop runs over the function words only
+    for start, codes in zip(compress(word_starts, keys), compress(keys, keys)):
+        for code in codes:
+            points[code].append(start)
+    lettered: set[str] = set()
+    for code, letter in data.marker_letters:
+        if len(letter) == 1 and letter in text:
+            points[code] += _offsets_of(text, letter)
+            lettered.add(code)
+    for code in lettered:
+        points[code].sort()
+    return points
+
+
+def _offsets_of(text: str, character: str) -> list[int]:
+    """The offsets of ``character`` in ``text``, ascending."""
+    # text.split(character) leaves the pieces between occurrences: each occurrence sits one character
+    # after the end of the piece before it
+    return list(accumulate(map((1).__add__, map(len, text.split(character))), initial=-1))[1:-1]
 
 
 def _is_letter(character: str) -> bool:
@@ -186,11 +228,10 @@ def _decide(
     text around the span); without it, lingua decides.
     """
     data = language_data()
-    scores, word_count = counted.scores(start, end)
+    word_count, cs, sk, shared, english = counted.span_counts(start, end)
     if word_count < data.min_words:
         return None
-    slavic = scores["cs"] + scores["sk"] + scores["slavic"]
-    english = scores["en"]
+    slavic = cs + sk + shared
     winner_share = max(slavic, english) / word_count
     if winner_share < data.min_function_word_share:
         # too few function words of cs/sk/en: another language (or a list of names)
@@ -200,7 +241,6 @@ def _decide(
         return LanguageGuess(code, 0.5, "langdetect")
     if english > slavic:
         return LanguageGuess("en", english / (english + slavic), "function_words")
-    cs, sk = scores["cs"], scores["sk"]
     if cs != sk and max(cs, sk) >= 2 * min(cs, sk) and max(cs, sk) >= 2:
         code = "cs" if cs > sk else "sk"
         return LanguageGuess(code, max(cs, sk) / (cs + sk), "function_words")

@@ -68,3 +68,67 @@ def test_segment_of_other_document_is_placed_by_lingua(text: str, expected: str)
 
 def test_segment_that_words_place_keeps_its_own_language() -> None:
     assert detect_segment("Projekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku.", "cs") == "sk"
+
+
+# --- TextScores against counting each span alone ---------------------------------------------------
+
+from dataclasses import replace  # noqa: E402
+import re  # noqa: E402
+from unittest import mock  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline import language  # noqa: E402
+from pipeline.language import TextScores  # noqa: E402
+
+
+def reference_scores(text: str, data: language.LanguageData) -> tuple[dict[str, int], int]:
+    """The counts of ``text`` made the plain way: every word looked up, every marker letter counted."""
+    scores = {code: 0 for code in (*(p.code for p in data.profiles), "slavic")}
+    words = re.findall(r"[^\W\d_]+", text)
+    for word in words:
+        for key in data.score_keys.get(word.lower(), ()):
+            scores[key] += 1
+    for code, letter in data.marker_letters:
+        scores[code] += text.count(letter)
+    return scores, len(words)
+
+
+# function words in several cases, marker letters, and characters that end or split words
+SCORE_PIECES = st.sampled_from(
+    ["a", "A", "v", "na", "Na", "NA", "the", "The", "je", "sa", "že", "by", "aby", "ktorý", "který", "and", "of",
+     "ě", "Ř", "ů", "ä", "ô", "Ľ", "ia", "iaia", "slovo", "Praha", " ", "  ", "\n", ".", ",", "1", "21", "_", "²", "İ",
+     "Σ", "ß", "-"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SCORE_PIECES, max_size=30).map("".join), st.data())
+def test_span_scores_equal_counting_the_span_alone(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    counted = TextScores(text)
+    expected = reference_scores(text[start:end], language.language_data())
+    assert counted.scores(start, end) == expected
+    scores, words = expected
+    assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
+
+
+def with_long_marker_strings() -> language.LanguageData:
+    # "ia" and "iaia" can overlap: str.count counts them from the span's start
+    data = language.language_data()
+    return replace(data, marker_letters=(*data.marker_letters, ("sk", "ia"), ("sk", "iaia"), ("cs", "ě ")))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SCORE_PIECES, max_size=30).map("".join), st.data())
+def test_span_scores_with_marker_strings_of_several_characters(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    patched = with_long_marker_strings()
+    with mock.patch.object(language, "language_data", lambda: patched):
+        counted = TextScores(text)
+        scores, words = reference_scores(text[start:end], patched)
+        assert counted.scores(start, end) == (scores, words)
+        assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
