@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
@@ -111,33 +112,13 @@ def _token_rows(doc: Doc, text: str) -> _TokenRows:
     return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
 
 
-def _rows_of_texts(texts: Sequence[str]) -> list[_TokenRows]:
-    """The token rows of each of ``texts`` (trimmed of white space), from one tokenizer call."""
-    joined = _TEXT_SEPARATOR.join(texts)
-    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
-    result: list[_TokenRows] = []
-    offset = first = 0
-    for text in texts:
-        stop = bisect_left(rows.starts, offset + len(text), lo=first)
-        result.append(
-            _TokenRows(
-                [start - offset for start in rows.starts[first:stop]],
-                rows.texts[first:stop],
-                rows.space_after[first:stop],
-                rows.is_lower[first:stop],
-                rows.is_space[first:stop],
-                rows.like_num[first:stop],
-            )
-        )
-        offset += len(text) + len(_TEXT_SEPARATOR)
-        first = bisect_left(rows.starts, offset, lo=stop)
-    return result
+def _continues_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:
+    """True when the sentence-final mark before token ``i`` does not end the sentence.
 
-
-def _continues_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
-    """True when the sentence-final mark before token ``i`` does not end the sentence."""
+    ``first``: the first token the rules may read (tokens before it belong to another text).
+    """
     token_text, token_is_lower = rows.texts[i], bool(rows.is_lower[i])
-    if rows.texts[i - 1] == "." and i >= 2 and not rows.space_after[i - 2]:
+    if rows.texts[i - 1] == "." and i - 2 >= first and not rows.space_after[i - 2]:
         word = rows.texts[i - 2].lower()
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             return True
@@ -149,8 +130,8 @@ def _continues_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str])
     return token_is_lower
 
 
-def _starts_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
-    """Does a sentence start at token ``i`` (> 0)."""
+def _starts_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:
+    """Does a sentence start at token ``i`` (> ``first``, the first token the rules may read)."""
     texts = rows.texts
     previous = texts[i - 1]
     if "\n" in previous and rows.is_space[i - 1]:
@@ -158,22 +139,25 @@ def _starts_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) ->
     if texts[i] in _CLOSING and not rows.space_after[i - 1]:
         return False  # a closing quote or bracket stays with its sentence
     if previous in _SENTENCE_END:
-        return not rows.is_space[i] and not _continues_sentence(rows, i, abbreviations)
-    if previous in _CLOSING and i >= 2 and texts[i - 2] in _SENTENCE_END and not rows.space_after[i - 2]:
+        return not rows.is_space[i] and not _continues_sentence(rows, i, first, abbreviations)
+    if previous in _CLOSING and i - 2 >= first and texts[i - 2] in _SENTENCE_END and not rows.space_after[i - 2]:
         return not rows.is_space[i] and not rows.is_lower[i]
     return False
 
 
+def _candidate_tokens(rows: _TokenRows) -> list[int]:
+    """The tokens (but the first) that may start a sentence: those after a sentence-final mark, a closing
+    mark or a line break; the others need no look."""
+    texts, is_space = rows.texts, rows.is_space
+    return [
+        i for i in range(1, len(texts)) if texts[i - 1] in _AFTER_WHICH or (is_space[i - 1] and "\n" in texts[i - 1])
+    ]
+
+
 def _sentence_start_tokens(rows: _TokenRows, abbreviations: frozenset[str]) -> list[int]:
     """Indices of the tokens sentences start at: the first, and those the rules above pick."""
-    texts, is_space = rows.texts, rows.is_space
-    # only a token after a sentence-final mark, a closing mark or a line break can start a sentence:
-    # the others need no look
-    return [0] * min(len(texts), 1) + [
-        i
-        for i in range(1, len(texts))
-        if (texts[i - 1] in _AFTER_WHICH or (is_space[i - 1] and "\n" in texts[i - 1]))
-        and _starts_sentence(rows, i, abbreviations)
+    return [0] * min(len(rows.texts), 1) + [
+        i for i in _candidate_tokens(rows) if _starts_sentence(rows, i, 0, abbreviations)
     ]
 
 
@@ -223,19 +207,38 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     for index, text in enumerate(texts):
         if _may_hold_sentences(text):
             windows.extend((index, start, end) for start, end in _windows(text))
-    rows = _rows_of_texts([texts[index][start:end] for index, start, end in windows]) if windows else []
-    abbreviations = segmentation_data().abbreviations
     starts: list[list[int]] = [[] for _ in texts]
-    for (index, start, _end), window_rows in zip(windows, rows):
-        # a token's verdict reads the two tokens before it: only those with both in the window count
-        # (at the text's start there is nothing before to miss)
-        first_counted = 1 if start == len(texts[index]) - len(texts[index].lstrip()) else 2
-        starts[index].extend(
-            start + window_rows.starts[i]
-            for i in _sentence_start_tokens(window_rows, abbreviations)
-            if i >= first_counted
-        )
+    if windows:
+        for index, start in _window_sentence_starts(texts, windows):
+            starts[index].append(start)
     return [_trimmed_spans(text, [0, *text_starts]) for text, text_starts in zip(texts, starts)]
+
+
+def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
+    """(text index, offset in the text) of the sentence starts the rules find in ``windows``, in order.
+
+    The windows are tokenized in one call, and the rules run over the tokens of all of them at once:
+    a token's verdict reads the two tokens before it, so only those with both in their window count
+    (at a text's start there is nothing before to miss).
+    """
+    joined = _TEXT_SEPARATOR.join(texts[index][start:end] for index, start, end in windows)
+    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
+    leads = [len(text) - len(text.lstrip()) for text in texts]
+    # per window: its offset in the joined text, its end there, its first token, the first that counts
+    offsets = list(accumulate((end - start + len(_TEXT_SEPARATOR) for _, start, end in windows), initial=0))
+    firsts = [bisect_left(rows.starts, offset) for offset in offsets[:-1]]
+    abbreviations = segmentation_data().abbreviations
+    for i in _candidate_tokens(rows):
+        window = bisect_right(firsts, i) - 1
+        index, start, end = windows[window]
+        first, offset = firsts[window], offsets[window]
+        counted_from = first + (1 if start == leads[index] else 2)
+        if (
+            i >= counted_from
+            and rows.starts[i] < offset + end - start
+            and _starts_sentence(rows, i, first, abbreviations)
+        ):
+            yield index, start + rows.starts[i] - offset
 
 
 # Chunks are runs of characters without white space: spaCy tokenizes each one on its own. Chunks
