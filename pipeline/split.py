@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from operator import add
 
 from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
@@ -108,7 +109,7 @@ def _token_rows(doc: Doc, text: str) -> _TokenRows:
     if len(doc) == 0:
         return _TokenRows([], [], [], [], [], [])
     starts, lengths, space_after, is_lower, is_space, like_num = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
-    texts = [text[start : start + length] for start, length in zip(starts, lengths)]
+    texts = list(map(text.__getitem__, map(slice, starts, map(add, starts, lengths))))
     return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
 
 
@@ -123,11 +124,15 @@ def _continues_sentence(rows: _TokenRows, i: int, first: int, abbreviations: fro
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             return True
         # "21. 9. 2021", "1. 4. 2012–31. 3. 2013": a day or month number followed by another number
-        if _DAY.search(word) and (rows.like_num[i] or token_text[:1].isdigit()):
-            return True
-        if _DAY.search(word) and token_is_lower:
-            return True  # "27. února", "7. júna"
+        if _is_day_number(word) and (rows.like_num[i] or token_text[:1].isdigit() or token_is_lower):
+            return True  # or "27. února", "7. júna"
     return token_is_lower
+
+
+def _is_day_number(word: str) -> bool:
+    """Does ``word`` end with a day or month number (``_DAY``)."""
+    # _DAY ends with a decimal digit: other words are known at once, without a search from every position
+    return word[-1:].isdecimal() and _DAY.search(word) is not None
 
 
 def _starts_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.split import _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
+from pipeline.split import _DAY, _is_day_number, _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
 
 
 def sentences(text: str) -> list[str]:
@@ -119,3 +119,8 @@ def test_sentences_equal_those_of_the_whole_text_tokenized(text: str) -> None:
 def test_texts_split_together_equal_texts_split_alone() -> None:
     texts = ["První věta. Druhá věta.", "", "   ", "Bez konce", "Řádek\nDalší řádek. A pak 21. 9. 2021 nic.", "a. B"]
     assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789١٣ 1a.–-/ž"), max_size=12))
+def test_day_number_check_equals_the_day_pattern(word: str) -> None:
+    assert _is_day_number(word) == (_DAY.search(word) is not None)
