@@ -317,23 +317,11 @@ def _trimmed_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
 # --- lines and blocks -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)  # not frozen: built for every line, and a frozen dataclass is slow to build
-class Line:
-    start: int
-    end: int
-    text: str
-
-
-def lines_of(text: str) -> list[Line]:
-    lines: list[Line] = []
-    offset = 0
-    for raw_line in text.split("\n"):
-        lines.append(Line(offset, offset + len(raw_line), raw_line))
-        offset += len(raw_line) + 1
-    return lines
-
-
 def _is_label(text: str, data: SegmentationData) -> re.Match[str] | None:
+    # a label starts the line with an upper-case letter and a colon follows it: most lines fail these
+    # checks at once, where the pattern would try every label length
+    if not text[:1].isupper() or ":" not in text:
+        return None
     match = _label_pattern().match(text)
     if match is None:
         return None
@@ -348,62 +336,72 @@ def _blocks(counted: TextScores, document_language: str) -> Iterator[Segment]:
     text = counted.text
     data = segmentation_data()
     title_done = False
-    pending_label: tuple[str, Line] | None = None  # a "Label:" line waiting for its value
+    pending_label: tuple[str, int] | None = None  # a "Label:" line waiting for its value, and its start
     list_label: str | None = None  # label that bullets below it belong to
-    paragraph: list[Line] = []
+    paragraph: list[int] = []  # start and end of the paragraph being read, when there is one
 
-    def flush_paragraph() -> Iterator[Segment]:
-        if paragraph:
-            start, end = paragraph[0].start, paragraph[-1].end
-            yield _segment("paragraph", counted, start, end, document_language)
-            paragraph.clear()
+    def paragraph_segment() -> Segment:
+        start, end = paragraph
+        paragraph.clear()
+        return _segment("paragraph", counted, start, end, document_language)
 
-    for line in lines_of(text):
-        stripped = line.text.strip()
+    # lines are read as (offset, text) without building an object per line
+    line_end = -1
+    for line in text.split("\n"):
+        line_start = line_end + 1
+        line_end = line_start + len(line)
+        stripped = line.strip()
         if not stripped:
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             continue
-        lead = len(line.text) - len(line.text.lstrip())
-        start = line.start + lead
+        start = line_start + line.find(stripped[0])  # only white space comes before the first such character
         if not title_done:
             title_done = True
             if len(stripped) <= MAX_TITLE_CHARS:
-                yield _segment("title", counted, start, line.end, document_language)
+                yield _segment("title", counted, start, line_end, document_language)
                 continue
         if stripped.startswith(BULLET):
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             if pending_label is not None:
                 list_label, pending_label = pending_label[0], None
             bullet_start = start + len(BULLET)
-            yield _segment("bullet", counted, bullet_start, line.end, document_language, label=list_label)
+            yield _segment("bullet", counted, bullet_start, line_end, document_language, label=list_label)
             continue
         match = _is_label(stripped, data)
         if match is not None and match.group("value") is None:
-            yield from flush_paragraph()
-            pending_label = (match.group("label").strip(), line)
+            if paragraph:
+                yield paragraph_segment()
+            pending_label = (match.group("label").strip(), line_start)
             list_label = pending_label[0]
             continue
         if pending_label is not None:
-            label, label_line = pending_label
+            label, label_start = pending_label
             pending_label = None
             yield _segment(
-                "key_value", counted, label_line.start, line.end, document_language, label=label, value_start=start
+                "key_value", counted, label_start, line_end, document_language, label=label, value_start=start
             )
             continue
         if match is not None:
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             value_start = start + match.start("value")
             yield _segment(
-                "key_value", counted, start, line.end, document_language,
+                "key_value", counted, start, line_end, document_language,
                 label=match.group("label").strip(), value_start=value_start,
             )
             list_label = None
             continue
         list_label = None
         if paragraph and not stripped[:1].islower():
-            yield from flush_paragraph()
-        paragraph.append(Line(start, line.end, stripped))
-    yield from flush_paragraph()
+            yield paragraph_segment()
+        if paragraph:
+            paragraph[1] = line_end
+        else:
+            paragraph.extend((start, line_end))
+    if paragraph:
+        yield paragraph_segment()
 
 
 def _segment(
