@@ -130,11 +130,11 @@ class TextScores:
         data = language_data()
         self.text = text
         # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
-        pieces = _WORD_PIECES.split(text)
+        pieces, words = _pieces_and_words(text)
         offsets = list(accumulate(map(len, pieces)))
         self._word_starts = offsets[0::2][:-1]
         self._word_ends = offsets[1::2]
-        self._points = _score_points(text, pieces[1::2], self._word_starts, data)
+        self._points = _score_points(text, words, self._word_starts, data)
         self._cs_sk_slavic_en = (self._points["cs"], self._points["sk"], self._points["slavic"], self._points["en"])
         # marker "letters" of several characters are counted per span: occurrences of such a string may
         # overlap, and str.count counts them from the span's start
@@ -177,11 +177,28 @@ class TextScores:
         )
 
 
+def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
+    """``text`` cut into [gap, word, gap, word, ..., gap] (or pieces of the same lengths), and its words
+    lower-cased."""
+    lowered = text.lower()
+    # Lower-casing the whole text gives each word's lower-case form when it maps every character to one
+    # character: lower-casing is per character (a test checks that letters stay letters), but for the
+    # capital sigma, whose form depends on the letters after it.
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        pieces = _WORD_PIECES.split(lowered)
+        return pieces, pieces[1::2]
+    pieces = _WORD_PIECES.split(text)
+    return pieces, list(map(str.lower, pieces[1::2]))
+
+
 def _score_points(text: str, words: list[str], word_starts: list[int], data: LanguageData) -> dict[str, list[int]]:
-    """Per score: the sorted offsets of its function words' starts and of its one-character marker letters."""
+    """Per score: the sorted offsets of its function words' starts and of its one-character marker letters.
+
+    ``words``: the words of ``text``, lower-cased.
+    """
     score_keys = data.score_keys
     points: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
-    keys = list(map(score_keys.get, map(str.lower, words)))
+    keys = list(map(score_keys.get, words))
     # the loop runs over the function words only
     for start, codes in zip(compress(word_starts, keys), compress(keys, keys)):
         for code in codes:

@@ -132,3 +132,23 @@ def test_span_scores_with_marker_strings_of_several_characters(text: str, data: 
         scores, words = reference_scores(text[start:end], patched)
         assert counted.scores(start, end) == (scores, words)
         assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
+
+
+def test_lower_casing_keeps_letters_letters() -> None:
+    # TextScores cuts the lower-cased text into words where lower-casing maps each character to one:
+    # the words must be where they are in the text itself
+    import sys
+
+    letter = re.compile(r"[^\W\d_]")
+    for code_point in range(sys.maxunicode + 1):
+        character = chr(code_point)
+        lowered = character.lower()
+        if len(lowered) == 1:
+            assert (letter.match(character) is None) == (letter.match(lowered) is None), hex(code_point)
+
+
+@pytest.mark.parametrize("text", ["ΟΔΟΣ.Α a", "İstanbul a v na", "ΣΑ v Σ", "The İ and the A"])
+def test_texts_whose_lower_case_form_differs_in_length_or_by_context(text: str) -> None:
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert TextScores(text).scores(start, end) == reference_scores(text[start:end], language.language_data())
