@@ -248,8 +248,9 @@ def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, 
 
 # Chunks are runs of characters without white space: spaCy tokenizes each one on its own. Chunks
 # before a position are read on the reversed text (a regular expression reads forwards only).
-_CHUNK_REST = re.compile(r"\S*")
 _NEXT_CHUNK = re.compile(r"\s+(\S+)")
+# the rest of a chunk (group 1) and the chunk after it, if any: one match instead of one for each
+_CHUNK_REST_AND_NEXT = re.compile(r"(\S*)(?:\s+\S+)?")
 _CHUNK_AFTER_SPACE = re.compile(r"\s*\S+")
 
 
@@ -279,12 +280,9 @@ def _windows(text: str) -> list[tuple[int, int]]:
             before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
             start = size - before.end() if before is not None else after.start(1)
         else:
-            chunk_start = size - _CHUNK_REST.match(backwards, size - position).end()
-            before = _NEXT_CHUNK.match(backwards, size - chunk_start)
-            start = size - before.end() if before is not None else chunk_start
-            settled = _CHUNK_REST.match(text, position).end()
-            after = _NEXT_CHUNK.match(text, settled)
-            end = after.end() if after is not None else settled
+            start = size - _CHUNK_REST_AND_NEXT.match(backwards, size - position).end()
+            after = _CHUNK_REST_AND_NEXT.match(text, position)
+            settled, end = after.end(1), after.end()
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
