@@ -21,6 +21,31 @@ from pipeline.lexicon import LexiconError, load_data
 UNKNOWN = "und"
 # a word: letters (alphanumerics that are not decimal digits); captured, so splitting keeps the words
 _WORD_PIECES = re.compile(r"([^\W\d_]+)")
+_BEYOND_BMP = re.compile("[^\x00-\uffff]")
+_LAST_BMP_CHARACTER = 0xFFFF
+
+
+@cache
+def _bmp_word_pieces() -> re.Pattern[str]:
+    """``_WORD_PIECES`` for texts within the Basic Multilingual Plane: its letters listed as ranges, which
+    the regular expression engine looks up in a table instead of asking each character's category
+    (twice as fast)."""
+    letter = re.compile(r"[^\W\d_]")
+    letters = [code for code in range(_LAST_BMP_CHARACTER + 1) if letter.match(chr(code))]
+    ranges: list[tuple[int, int]] = []
+    for code in letters:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    listed = "".join(re.escape(chr(first)) + "-" + re.escape(chr(last)) for first, last in ranges)
+    return re.compile(f"([{listed}]+)")
+
+
+def _word_pieces(text: str) -> list[str]:
+    """``text`` cut into [gap, word, gap, word, ..., gap] by ``_WORD_PIECES``."""
+    pattern = _bmp_word_pieces() if _BEYOND_BMP.search(text) is None else _WORD_PIECES
+    return pattern.split(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +210,9 @@ def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
     # character: lower-casing is per character (a test checks that letters stay letters), but for the
     # capital sigma, whose form depends on the letters after it.
     if len(lowered) == len(text) and "\u03a3" not in text:
-        pieces = _WORD_PIECES.split(lowered)
+        pieces = _word_pieces(lowered)
         return pieces, pieces[1::2]
-    pieces = _WORD_PIECES.split(text)
+    pieces = _word_pieces(text)
     return pieces, list(map(str.lower, pieces[1::2]))
 
 

@@ -99,7 +99,7 @@ def reference_scores(text: str, data: language.LanguageData) -> tuple[dict[str, 
 SCORE_PIECES = st.sampled_from(
     ["a", "A", "v", "na", "Na", "NA", "the", "The", "je", "sa", "že", "by", "aby", "ktorý", "který", "and", "of",
      "ě", "Ř", "ů", "ä", "ô", "Ľ", "ia", "iaia", "slovo", "Praha", " ", "  ", "\n", ".", ",", "1", "21", "_", "²", "İ",
-     "Σ", "ß", "-"]
+     "Σ", "ß", "-", "𝐀", "😀", "\u00a0", "ǅ"]
 )
 
 
@@ -152,3 +152,10 @@ def test_texts_whose_lower_case_form_differs_in_length_or_by_context(text: str) 
     for start in range(len(text) + 1):
         for end in range(start, len(text) + 1):
             assert TextScores(text).scores(start, end) == reference_scores(text[start:end], language.language_data())
+
+
+def test_bmp_word_pattern_reads_letters_as_the_word_pattern_does() -> None:
+    pattern = language._bmp_word_pieces()
+    for code_point in range(0x10000):
+        character = chr(code_point)
+        assert pattern.split(character) == language._WORD_PIECES.split(character), hex(code_point)
