@@ -222,14 +222,14 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
 def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
     """(text index, offset in the text) of the sentence starts the rules find in ``windows``, in order.
 
-    The windows are tokenized in one call, and the rules run over the tokens of all of them at once:
-    a token's verdict reads the two tokens before it, so only those with both in their window count
-    (at a text's start there is nothing before to miss).
+    The windows are tokenized in one call, and the rules run over the tokens of all of them at once.
+    A window starts at a chunk's start, so the token before its first token is white space or is
+    followed by a space: the rules, which read the token two before only when it is glued to the one
+    before, read nothing before the window for a token after its first (they are told where it starts).
     """
     joined = _TEXT_SEPARATOR.join(texts[index][start:end] for index, start, end in windows)
     rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
-    leads = [len(text) - len(text.lstrip()) for text in texts]
-    # per window: its offset in the joined text, its end there, its first token, the first that counts
+    # per window: its offset in the joined text and its first token
     offsets = list(accumulate((end - start + len(_TEXT_SEPARATOR) for _, start, end in windows), initial=0))
     firsts = [bisect_left(rows.starts, offset) for offset in offsets[:-1]]
     abbreviations = segmentation_data().abbreviations
@@ -237,17 +237,13 @@ def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, 
         window = bisect_right(firsts, i) - 1
         index, start, end = windows[window]
         first, offset = firsts[window], offsets[window]
-        counted_from = first + (1 if start == leads[index] else 2)
-        if (
-            i >= counted_from
-            and rows.starts[i] < offset + end - start
-            and _starts_sentence(rows, i, first, abbreviations)
-        ):
+        if i > first and rows.starts[i] < offset + end - start and _starts_sentence(rows, i, first, abbreviations):
             yield index, start + rows.starts[i] - offset
 
 
 # Chunks are runs of characters without white space: spaCy tokenizes each one on its own. Chunks
 # before a position are read on the reversed text (a regular expression reads forwards only).
+_CHUNK_REST = re.compile(r"\S*")
 _NEXT_CHUNK = re.compile(r"\s+(\S+)")
 # the rest of a chunk (group 1) and the chunk after it, if any: one match instead of one for each
 _CHUNK_REST_AND_NEXT = re.compile(r"(\S*)(?:\s+\S+)?")
@@ -259,10 +255,11 @@ def _windows(text: str) -> list[tuple[int, int]]:
     chunk's end (so each is tokenized as within the whole text), in order and apart.
 
     A sentence starts only at a token right after a sentence-final mark (or after a closing mark glued
-    to one) or after white space holding a line break, and the rules read the two tokens before it.
-    So: a chunk with a sentence-final mark, with the chunk before it (the word an abbreviation's dot
-    follows may be there) and the one after (its first token may start the sentence); and the two
-    chunks on either side of each line break. Each character is read a bounded number of times.
+    to one) or after white space holding a line break. So: a chunk with a sentence-final mark and the
+    chunk after it (its first token may start the sentence); and the two chunks on either side of each
+    line break. The rules also read the token two before, but only when it is glued to the one before,
+    so in the same chunk (see ``_window_sentence_starts``). Each character is read a bounded number of
+    times.
     """
     backwards = text[::-1]
     size = len(text)
@@ -280,7 +277,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
             before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
             start = size - before.end() if before is not None else after.start(1)
         else:
-            start = size - _CHUNK_REST_AND_NEXT.match(backwards, size - position).end()
+            start = size - _CHUNK_REST.match(backwards, size - position).end()
             after = _CHUNK_REST_AND_NEXT.match(text, position)
             settled, end = after.end(1), after.end()
         if windows and start <= windows[-1][1]:
