@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from operator import add
 
 from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
@@ -109,7 +108,7 @@ def _token_rows(doc: Doc, text: str) -> _TokenRows:
     if len(doc) == 0:
         return _TokenRows([], [], [], [], [], [])
     starts, lengths, space_after, is_lower, is_space, like_num = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
-    texts = list(map(text.__getitem__, map(slice, starts, map(add, starts, lengths))))
+    texts = [text[start : start + length] for start, length in zip(starts, lengths)]
     return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
 
 
