@@ -274,7 +274,8 @@ def _decide(
     if word_count < data.min_words:
         return None
     slavic = cs + sk + shared
-    winner_share = max(slavic, english) / word_count
+    # (conditional expressions rather than max and min: this runs for every segment)
+    winner_share = (slavic if slavic >= english else english) / word_count
     if winner_share < data.min_function_word_share:
         # too few function words of cs/sk/en: another language (or a list of names)
         if word_count < 10:
@@ -283,9 +284,10 @@ def _decide(
         return LanguageGuess(code, 0.5, "langdetect")
     if english > slavic:
         return LanguageGuess("en", english / (english + slavic), "function_words")
-    if cs != sk and max(cs, sk) >= 2 * min(cs, sk) and max(cs, sk) >= 2:
+    more, fewer = (cs, sk) if cs >= sk else (sk, cs)
+    if cs != sk and more >= 2 * fewer and more >= 2:
         code = "cs" if cs > sk else "sk"
-        return LanguageGuess(code, max(cs, sk) / (cs + sk), "function_words")
+        return LanguageGuess(code, more / (cs + sk), "function_words")
     if czech_or_slovak is not None:
         return LanguageGuess(czech_or_slovak, 0.5, "context")
     return LanguageGuess(_lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua")
@@ -313,7 +315,7 @@ def detect_span(counted: TextScores, start: int, end: int, document_language: st
     # or Slovak text whose words do not tell the two apart keeps the text's language: on a line or a
     # sentence, lingua's character statistics are a weaker guide than the whole text's function words.
     context = document_language if document_language in ("cs", "sk") else None
-    guess = _decide(counted, start, end, name_other_languages=False, czech_or_slovak=context)
+    guess = _decide(counted, start, end, False, context)  # (positional: called for every segment)
     if guess is None or guess.method == "langdetect":
         return document_language
     return guess.code

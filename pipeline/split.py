@@ -415,6 +415,19 @@ def _segment(
         end -= 1
     while start < end and text[start].isspace():
         start += 1
+    return _trimmed_segment(kind, counted, start, end, document_language, label, value_start)
+
+
+def _trimmed_segment(
+    kind: str,
+    counted: TextScores,
+    start: int,
+    end: int,
+    document_language: str,
+    label: str | None = None,
+    value_start: int | None = None,
+) -> Segment:
+    """``_segment`` of a span known to hold no white space at either end."""
     language = detect_span(counted, start, end, document_language)
     # the model's validator called with a dict: a third faster than keyword arguments, same model
     return _validate_segment(
@@ -435,8 +448,10 @@ def split(text: str, document_language: str, counted: TextScores | None = None) 
     for block in blocks:
         segments.append(block)
         if block.kind in ("paragraph", "bullet"):
-            for start, end in next(spans):
-                if end - start < block.end - block.start:
-                    sentence = _segment("sentence", counted, block.start + start, block.start + end, block.language)
-                    segments.append(sentence)
+            offset, length, language = block.start, block.end - block.start, block.language
+            segments.extend(
+                _trimmed_segment("sentence", counted, offset + start, offset + end, language)
+                for start, end in next(spans)  # trimmed spans
+                if end - start < length
+            )
     return segments
