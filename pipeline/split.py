@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
-from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
+from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -68,11 +68,13 @@ def _label_pattern() -> re.Pattern[str]:
 
 # token attributes read in one call: reading them token by token through spaCy's Token objects cost
 # ten times the tokenizer itself
-_ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE, LIKE_NUM]
+_ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE]  # LIKE_NUM is read for the rare token that needs it
 # Texts tokenized together are joined with a white-space run that does not start with a space: spaCy
 # makes it a token of its own and tokenizes each text exactly as it would alone (its tokenizer cuts the
-# string at white space first, and a text's last token keeps its "no space after").
-_TEXT_SEPARATOR = "\n\n"
+# string at white space first, and a text's last token keeps its "no space after"). Without a line
+# break, the token after it is no candidate for a sentence start; and it is no special case of the
+# tokenizer (after a special case, spaCy stops caching the tokens of new strings in that call).
+_TEXT_SEPARATOR = "\t\t"
 
 
 # spaCy's tokenizer takes prefixes and suffixes off a token one at a time, re-reading the rest each
@@ -93,23 +95,24 @@ def _mask_middle(run: re.Match[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _TokenRows:
-    """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1)."""
+    """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1); the
+    Doc for an attribute read for few tokens."""
 
+    doc: Doc
     starts: list[int]
     texts: list[str]
     space_after: list[int]  # spaCy's ``whitespace_``: a space follows the token
     is_lower: list[int]
     is_space: list[int]
-    like_num: list[int]
 
 
 def _token_rows(doc: Doc, text: str) -> _TokenRows:
     """The rows of ``doc``, the tokens of ``text``."""
     if len(doc) == 0:
-        return _TokenRows([], [], [], [], [], [])
-    starts, lengths, space_after, is_lower, is_space, like_num = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
+        return _TokenRows(doc, [], [], [], [], [])
+    starts, lengths, space_after, is_lower, is_space = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
     texts = [text[start : start + length] for start, length in zip(starts, lengths)]
-    return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
+    return _TokenRows(doc, starts, texts, space_after, is_lower, is_space)
 
 
 def _continues_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:
@@ -123,7 +126,7 @@ def _continues_sentence(rows: _TokenRows, i: int, first: int, abbreviations: fro
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             return True
         # "21. 9. 2021", "1. 4. 2012–31. 3. 2013": a day or month number followed by another number
-        if _is_day_number(word) and (rows.like_num[i] or token_text[:1].isdigit() or token_is_lower):
+        if _is_day_number(word) and (token_text[:1].isdigit() or token_is_lower or rows.doc[i].like_num):
             return True  # or "27. února", "7. júna"
     return token_is_lower
 
