@@ -81,7 +81,8 @@ _TEXT_SEPARATOR = "\t\t"
 # time: quadratic in a run of thousands of brackets or dots. In runs without white space longer than
 # any word or address, the marks in the middle are replaced (same length, so offsets hold) by a caseless
 # letter that is no affix; the ends, where sentence marks sit, are kept as they are.
-_LONG_RUN = re.compile(r"\S{200,}")
+_LONG_RUN_CHARACTERS = 200
+_LONG_RUN = re.compile(rf"\S{{{_LONG_RUN_CHARACTERS},}}")
 _RUN_ENDS_KEPT = 8
 _MARK = re.compile(r"[^\w]")
 _CASELESS_LETTER = "\u4e00"
@@ -230,7 +231,9 @@ def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, 
     before, read nothing before the window for a token after its first (they are told where it starts).
     """
     joined = _TEXT_SEPARATOR.join(texts[index][start:end] for index, start, end in windows)
-    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
+    # windows shorter than a long run hold none: most texts need no search for one
+    long_runs = any(end - start >= _LONG_RUN_CHARACTERS for _, start, end in windows)
+    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined) if long_runs else joined), joined)
     # per window: its offset in the joined text and its first token
     offsets = list(accumulate((end - start + len(_TEXT_SEPARATOR) for _, start, end in windows), initial=0))
     firsts = [bisect_left(rows.starts, offset) for offset in offsets[:-1]]
