@@ -213,8 +213,7 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     """
     windows: list[tuple[int, int, int]] = []  # (text index, start, end) in the text
     for index, text in enumerate(texts):
-        if _may_hold_sentences(text):
-            windows.extend((index, start, end) for start, end in _windows(text))
+        windows.extend((index, start, end) for start, end in _windows(text))
     starts: list[list[int]] = [[] for _ in texts]
     if windows:
         for index, start in _window_sentence_starts(texts, windows):
@@ -282,23 +281,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
             before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
             start = size - before.end() if before is not None else after.start(1)
         else:
-            start = size - _CHUNK_REST.match(backwards, size - position).end()
             after = _CHUNK_REST_AND_NEXT.match(text, position)
             settled, end = after.end(1), after.end()
+            if end == position + 1:
+                break  # the text's last mark, with no token after it: no sentence can start
+            start = size - _CHUNK_REST.match(backwards, size - position).end()
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
     return [(start, end) for start, end in windows]
-
-
-def _may_hold_sentences(text: str) -> bool:
-    """False when the rules cannot start a second sentence in ``text``.
-
-    A sentence starts only after a sentence-final mark or a line break; a mark that is the text's
-    last character has no token after it.
-    """
-    return _BOUNDARY_CHARACTER.search(text.strip()[:-1]) is not None
 
 
 def _trimmed_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
