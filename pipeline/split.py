@@ -211,6 +211,11 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     reading ``doc.sents``, without tokenizing the stretches where no sentence can start (see
     ``_windows``) and without writing boundaries into a Doc and reading them back token by token.
     """
+    return [_trimmed_spans(text, [0, *starts]) for text, starts in zip(texts, _sentence_starts_of(texts))]
+
+
+def _sentence_starts_of(texts: Sequence[str]) -> list[list[int]]:
+    """Per text: the offsets at which the rules start a sentence, but the first sentence."""
     windows: list[tuple[int, int, int]] = []  # (text index, start, end) in the text
     for index, text in enumerate(texts):
         windows.extend((index, start, end) for start, end in _windows(text))
@@ -218,7 +223,7 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     if windows:
         for index, start in _window_sentence_starts(texts, windows):
             starts[index].append(start)
-    return [_trimmed_spans(text, [0, *text_starts]) for text, text_starts in zip(texts, starts)]
+    return starts
 
 
 def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
@@ -440,16 +445,19 @@ def split(text: str, document_language: str, counted: TextScores | None = None) 
     """
     counted = counted if counted is not None and counted.text == text else TextScores(text)
     blocks = list(_blocks(counted, document_language))
-    with_sentences = [block for block in blocks if block.kind in ("paragraph", "bullet")]
-    spans = iter(sentence_spans_of([text[block.start : block.end] for block in with_sentences]))
+    block_texts = [text[block.start : block.end] for block in blocks if block.kind in ("paragraph", "bullet")]
+    starts = iter(zip(block_texts, _sentence_starts_of(block_texts)))
     segments: list[Segment] = []
     for block in blocks:
         segments.append(block)
         if block.kind in ("paragraph", "bullet"):
+            block_text, block_starts = next(starts)
+            if not block_starts:
+                continue  # one sentence: the block itself (a block is trimmed), not repeated
             offset, length, language = block.start, block.end - block.start, block.language
             segments.extend(
                 _trimmed_segment("sentence", counted, offset + start, offset + end, language)
-                for start, end in next(spans)  # trimmed spans
+                for start, end in _trimmed_spans(block_text, [0, *block_starts])  # trimmed spans
                 if end - start < length
             )
     return segments
