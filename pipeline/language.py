@@ -184,14 +184,19 @@ class TextScores:
             scores[code] += self.text.count(letter, start, end)
         return scores, bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
 
-    def span_counts(self, start: int, end: int) -> tuple[int, int, int, int, int]:
-        """``scores(start, end)`` as (words, cs, sk, slavic, en): what ``_decide`` reads, without a dict."""
+    def span_counts(self, start: int, end: int, min_words: int = 0) -> tuple[int, int, int, int, int] | None:
+        """``scores(start, end)`` as (words, cs, sk, slavic, en): what ``_decide`` reads, without a dict.
+
+        None when the span has fewer than ``min_words`` words: its scores are not needed then.
+        """
         starts, ends = self._word_starts, self._word_ends
         first, stop = bisect_left(starts, start), bisect_left(starts, end)
         # an offset cuts a word when the last word starting before it ends after it (see _cuts_word)
         if (first and start < ends[first - 1]) or (stop and end < ends[stop - 1]) or self._long_letters:
             scores, words = self.scores(start, end)
-            return words, scores["cs"], scores["sk"], scores["slavic"], scores["en"]
+            return (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"]) if words >= min_words else None
+        if stop - first < min_words:
+            return None
         cs, sk, slavic, en = self._cs_sk_slavic_en
         return (
             stop - first,
@@ -270,9 +275,10 @@ def _decide(
     text around the span); without it, lingua decides.
     """
     data = language_data()
-    word_count, cs, sk, shared, english = counted.span_counts(start, end)
-    if word_count < data.min_words:
-        return None
+    counts = counted.span_counts(start, end, data.min_words)
+    if counts is None:
+        return None  # too few words
+    word_count, cs, sk, shared, english = counts
     slavic = cs + sk + shared
     # (conditional expressions rather than max and min: this runs for every segment)
     winner_share = (slavic if slavic >= english else english) / word_count

@@ -113,6 +113,8 @@ def test_span_scores_equal_counting_the_span_alone(text: str, data: st.DataObjec
     assert counted.scores(start, end) == expected
     scores, words = expected
     assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
+    assert counted.span_counts(start, end, words) == counted.span_counts(start, end)
+    assert counted.span_counts(start, end, words + 1) is None
 
 
 def with_long_marker_strings() -> language.LanguageData:
