@@ -1,6 +1,14 @@
-import pytest
+import re
+import sys
+from dataclasses import replace
+from unittest import mock
 
-from pipeline.language import detect, detect_document, detect_segment, language_data
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import language
+from pipeline.language import TextScores, detect, detect_document, detect_segment, language_data
 
 
 @pytest.mark.parametrize(
@@ -72,16 +80,6 @@ def test_segment_that_words_place_keeps_its_own_language() -> None:
 
 # --- TextScores against counting each span alone ---------------------------------------------------
 
-from dataclasses import replace  # noqa: E402
-import re  # noqa: E402
-from unittest import mock  # noqa: E402
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from pipeline import language  # noqa: E402
-from pipeline.language import TextScores  # noqa: E402
-
 
 def reference_scores(text: str, data: language.LanguageData) -> tuple[dict[str, int], int]:
     """The counts of ``text`` made the plain way: every word looked up, every marker letter counted."""
@@ -139,8 +137,6 @@ def test_span_scores_with_marker_strings_of_several_characters(text: str, data: 
 def test_lower_casing_keeps_letters_letters() -> None:
     # TextScores cuts the lower-cased text into words where lower-casing maps each character to one:
     # the words must be where they are in the text itself
-    import sys
-
     letter = re.compile(r"[^\W\d_]")
     for code_point in range(sys.maxunicode + 1):
         character = chr(code_point)
