@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress
-from typing import NamedTuple
 
 from pipeline.lexicon import LexiconError, load_data
 
@@ -68,7 +67,8 @@ class LanguageData:
     marker_letters: tuple[tuple[str, str], ...]  # (language, letter), in a fixed order
 
 
-class LanguageGuess(NamedTuple):  # a named tuple: one is made for every segment, and it is quick to build
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
     code: str
     confidence: float
     method: str
@@ -274,6 +274,14 @@ def _decide(
     ``czech_or_slovak``: the answer when the counts cannot tell Czech from Slovak (the language of the
     text around the span); without it, lingua decides.
     """
+    verdict = _verdict(counted, start, end, name_other_languages, czech_or_slovak)
+    return None if verdict is None else LanguageGuess(*verdict)
+
+
+def _verdict(
+    counted: TextScores, start: int, end: int, name_other_languages: bool, czech_or_slovak: str | None
+) -> tuple[str, float, str] | None:
+    """``_decide`` as a plain (code, confidence, method) tuple: built for every segment, it is quicker."""
     data = language_data()
     counts = counted.span_counts(start, end, data.min_words)
     if counts is None:
@@ -287,16 +295,16 @@ def _decide(
         if word_count < 10:
             return None
         code = _langdetect_code(counted.text[start:end]) if name_other_languages else UNKNOWN
-        return LanguageGuess(code, 0.5, "langdetect")
+        return code, 0.5, "langdetect"
     if english > slavic:
-        return LanguageGuess("en", english / (english + slavic), "function_words")
+        return "en", english / (english + slavic), "function_words"
     more, fewer = (cs, sk) if cs >= sk else (sk, cs)
     if cs != sk and more >= 2 * fewer and more >= 2:
         code = "cs" if cs > sk else "sk"
-        return LanguageGuess(code, more / (cs + sk), "function_words")
+        return code, more / (cs + sk), "function_words"
     if czech_or_slovak is not None:
-        return LanguageGuess(czech_or_slovak, 0.5, "context")
-    return LanguageGuess(_lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua")
+        return czech_or_slovak, 0.5, "context"
+    return _lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua"
 
 
 def detect_document(text: str) -> str:
@@ -321,7 +329,7 @@ def detect_span(counted: TextScores, start: int, end: int, document_language: st
     # or Slovak text whose words do not tell the two apart keeps the text's language: on a line or a
     # sentence, lingua's character statistics are a weaker guide than the whole text's function words.
     context = document_language if document_language in ("cs", "sk") else None
-    guess = _decide(counted, start, end, False, context)  # (positional: called for every segment)
-    if guess is None or guess.method == "langdetect":
+    verdict = _verdict(counted, start, end, False, context)
+    if verdict is None or verdict[2] == "langdetect":
         return document_language
-    return guess.code
+    return verdict[0]
