@@ -13,13 +13,38 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from pipeline.lexicon import LexiconError, load_data
 
 UNKNOWN = "und"
 # a word: letters (alphanumerics that are not decimal digits); captured, so splitting keeps the words
 _WORD_PIECES = re.compile(r"([^\W\d_]+)")
+_BEYOND_BMP = re.compile("[^\x00-\uffff]")
+_LAST_BMP_CHARACTER = 0xFFFF
+
+
+@cache
+def _bmp_word_pieces() -> re.Pattern[str]:
+    """``_WORD_PIECES`` for texts within the Basic Multilingual Plane: its letters listed as ranges, which
+    the regular expression engine looks up in a table instead of asking each character's category
+    (twice as fast)."""
+    letter = re.compile(r"[^\W\d_]")
+    letters = [code for code in range(_LAST_BMP_CHARACTER + 1) if letter.match(chr(code))]
+    ranges: list[tuple[int, int]] = []
+    for code in letters:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    listed = "".join(re.escape(chr(first)) + "-" + re.escape(chr(last)) for first, last in ranges)
+    return re.compile(f"([{listed}]+)")
+
+
+def _word_pieces(text: str) -> list[str]:
+    """``text`` cut into [gap, word, gap, word, ..., gap] by ``_WORD_PIECES``."""
+    pattern = _bmp_word_pieces() if _BEYOND_BMP.search(text) is None else _WORD_PIECES
+    return pattern.split(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,44 +146,108 @@ class TextScores:
     """Function-word hits and marker letters of one text, counted once, for any span of it.
 
     Splitting scores every block and sentence of a document; counting the whole text once and
-    reading a span's counts by bisection costs one pass instead of one per segment.
+    reading a span's counts by bisection costs one pass instead of one per segment. Each score is kept
+    as the sorted offsets of what counts for it (the starts of its function words, its marker letters):
+    a span's score is then two bisections.
     """
 
     def __init__(self, text: str) -> None:
         data = language_data()
         self.text = text
         # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
-        pieces = _WORD_PIECES.split(text)
+        pieces, words = _pieces_and_words(text)
         offsets = list(accumulate(map(len, pieces)))
         self._word_starts = offsets[0::2][:-1]
-        words = list(map(str.lower, pieces[1::2]))
-        score_keys = data.score_keys
-        hits: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
-        if not score_keys.keys().isdisjoint(words):
-            for index, word in enumerate(words):
-                keys = score_keys.get(word)
-                if keys is not None:
-                    for key in keys:
-                        hits[key].append(index)
-        self._hits = hits  # score -> indices of the words counting for it
-        # most texts hold few of the marker letters: only those are counted per span
-        self._letters = tuple((code, letter) for code, letter in data.marker_letters if letter in text)
+        self._word_ends = offsets[1::2]
+        self._points = _score_points(text, words, self._word_starts, data)
+        self._cs_sk_slavic_en = (self._points["cs"], self._points["sk"], self._points["slavic"], self._points["en"])
+        # marker "letters" of several characters are counted per span: occurrences of such a string may
+        # overlap, and str.count counts them from the span's start
+        self._long_letters = tuple(
+            (code, letter) for code, letter in data.marker_letters if len(letter) > 1 and letter in text
+        )
 
     def _cuts_word(self, offset: int) -> bool:
         """True when ``offset`` falls inside a word (between two of its letters)."""
         return 0 < offset < len(self.text) and _is_letter(self.text[offset - 1]) and _is_letter(self.text[offset])
 
     def scores(self, start: int = 0, end: int | None = None) -> tuple[dict[str, int], int]:
-        """Per language: function-word hits plus marker letters in ``text[start:end]``; and its number of words."""
+        """Per language: function-word hits plus marker letters in ``text[start:end]``; and its number of words.
+
+        ``0 <= start <= end <= len(text)``.
+        """
         end = len(self.text) if end is None else end
         if self._cuts_word(start) or self._cuts_word(end):
             return TextScores(self.text[start:end]).scores()  # the span's own words differ: count it alone
-        first = bisect_left(self._word_starts, start)
-        stop = bisect_left(self._word_starts, end)
-        scores = {key: bisect_left(indices, stop) - bisect_left(indices, first) for key, indices in self._hits.items()}
-        for code, letter in self._letters:
+        scores = {key: bisect_left(points, end) - bisect_left(points, start) for key, points in self._points.items()}
+        for code, letter in self._long_letters:
             scores[code] += self.text.count(letter, start, end)
-        return scores, stop - first
+        return scores, bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
+
+    def span_counts(self, start: int, end: int, min_words: int = 0) -> tuple[int, int, int, int, int] | None:
+        """``scores(start, end)`` as (words, cs, sk, slavic, en): what ``_decide`` reads, without a dict.
+
+        None when the span has fewer than ``min_words`` words: its scores are not needed then.
+        """
+        starts, ends = self._word_starts, self._word_ends
+        first, stop = bisect_left(starts, start), bisect_left(starts, end)
+        # an offset cuts a word when the last word starting before it ends after it (see _cuts_word)
+        if (first and start < ends[first - 1]) or (stop and end < ends[stop - 1]) or self._long_letters:
+            scores, words = self.scores(start, end)
+            return (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"]) if words >= min_words else None
+        if stop - first < min_words:
+            return None
+        cs, sk, slavic, en = self._cs_sk_slavic_en
+        return (
+            stop - first,
+            bisect_left(cs, end) - bisect_left(cs, start),
+            bisect_left(sk, end) - bisect_left(sk, start),
+            bisect_left(slavic, end) - bisect_left(slavic, start),
+            bisect_left(en, end) - bisect_left(en, start),
+        )
+
+
+def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
+    """``text`` cut into [gap, word, gap, word, ..., gap] (or pieces of the same lengths), and its words
+    lower-cased."""
+    lowered = text.lower()
+    # Lower-casing the whole text gives each word's lower-case form when it maps every character to one
+    # character: lower-casing is per character (a test checks that letters stay letters), but for the
+    # capital sigma, whose form depends on the letters after it.
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        pieces = _word_pieces(lowered)
+        return pieces, pieces[1::2]
+    pieces = _word_pieces(text)
+    return pieces, list(map(str.lower, pieces[1::2]))
+
+
+def _score_points(text: str, words: list[str], word_starts: list[int], data: LanguageData) -> dict[str, list[int]]:
+    """Per score: the sorted offsets of its function words' starts and of its one-character marker letters.
+
+    ``words``: the words of ``text``, lower-cased.
+    """
+    score_keys = data.score_keys
+    points: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}
+    keys = list(map(score_keys.get, words))
+    # the loop runs over the function words only
+    for start, codes in zip(compress(word_starts, keys), compress(keys, keys)):
+        for code in codes:
+            points[code].append(start)
+    lettered: set[str] = set()
+    for code, letter in data.marker_letters:
+        if len(letter) == 1 and letter in text:
+            points[code] += _offsets_of(text, letter)
+            lettered.add(code)
+    for code in lettered:
+        points[code].sort()
+    return points
+
+
+def _offsets_of(text: str, character: str) -> list[int]:
+    """The offsets of ``character`` in ``text``, ascending."""
+    # text.split(character) leaves the pieces between occurrences: each occurrence sits one character
+    # after the end of the piece before it
+    return list(accumulate(map((1).__add__, map(len, text.split(character))), initial=-1))[1:-1]
 
 
 def _is_letter(character: str) -> bool:
@@ -185,28 +274,37 @@ def _decide(
     ``czech_or_slovak``: the answer when the counts cannot tell Czech from Slovak (the language of the
     text around the span); without it, lingua decides.
     """
+    verdict = _verdict(counted, start, end, name_other_languages, czech_or_slovak)
+    return None if verdict is None else LanguageGuess(*verdict)
+
+
+def _verdict(
+    counted: TextScores, start: int, end: int, name_other_languages: bool, czech_or_slovak: str | None
+) -> tuple[str, float, str] | None:
+    """``_decide`` as a plain (code, confidence, method) tuple: built for every segment, it is quicker."""
     data = language_data()
-    scores, word_count = counted.scores(start, end)
-    if word_count < data.min_words:
-        return None
-    slavic = scores["cs"] + scores["sk"] + scores["slavic"]
-    english = scores["en"]
-    winner_share = max(slavic, english) / word_count
+    counts = counted.span_counts(start, end, data.min_words)
+    if counts is None:
+        return None  # too few words
+    word_count, cs, sk, shared, english = counts
+    slavic = cs + sk + shared
+    # (conditional expressions rather than max and min: this runs for every segment)
+    winner_share = (slavic if slavic >= english else english) / word_count
     if winner_share < data.min_function_word_share:
         # too few function words of cs/sk/en: another language (or a list of names)
         if word_count < 10:
             return None
         code = _langdetect_code(counted.text[start:end]) if name_other_languages else UNKNOWN
-        return LanguageGuess(code, 0.5, "langdetect")
+        return code, 0.5, "langdetect"
     if english > slavic:
-        return LanguageGuess("en", english / (english + slavic), "function_words")
-    cs, sk = scores["cs"], scores["sk"]
-    if cs != sk and max(cs, sk) >= 2 * min(cs, sk) and max(cs, sk) >= 2:
+        return "en", english / (english + slavic), "function_words"
+    more, fewer = (cs, sk) if cs >= sk else (sk, cs)
+    if cs != sk and more >= 2 * fewer and more >= 2:
         code = "cs" if cs > sk else "sk"
-        return LanguageGuess(code, max(cs, sk) / (cs + sk), "function_words")
+        return code, more / (cs + sk), "function_words"
     if czech_or_slovak is not None:
-        return LanguageGuess(czech_or_slovak, 0.5, "context")
-    return LanguageGuess(_lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua")
+        return czech_or_slovak, 0.5, "context"
+    return _lingua_choice(counted.text[start:end], ("cs", "sk")), 0.5, "lingua"
 
 
 def detect_document(text: str) -> str:
@@ -231,7 +329,7 @@ def detect_span(counted: TextScores, start: int, end: int, document_language: st
     # or Slovak text whose words do not tell the two apart keeps the text's language: on a line or a
     # sentence, lingua's character statistics are a weaker guide than the whole text's function words.
     context = document_language if document_language in ("cs", "sk") else None
-    guess = _decide(counted, start, end, name_other_languages=False, czech_or_slovak=context)
-    if guess is None or guess.method == "langdetect":
+    verdict = _verdict(counted, start, end, False, context)
+    if verdict is None or verdict[2] == "langdetect":
         return document_language
-    return guess.code
+    return verdict[0]

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from spacy.attrs import IDX, IS_LOWER, IS_SPACE, LENGTH, LIKE_NUM, SPACY
 from spacy.language import Language
@@ -67,19 +68,22 @@ def _label_pattern() -> re.Pattern[str]:
 
 # token attributes read in one call: reading them token by token through spaCy's Token objects cost
 # ten times the tokenizer itself
-_ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE, LIKE_NUM]
-_LEXEME_FLAGS = (IS_LOWER, IS_SPACE, LIKE_NUM)  # of those, the ones a word's lexeme holds
+_ROW_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_LOWER, IS_SPACE]  # LIKE_NUM is read for the rare token that needs it
+_LEXEME_FLAGS = (IS_LOWER, IS_SPACE, LIKE_NUM)  # the flags the rules read, which a word's lexeme holds
 # Texts tokenized together are joined with a white-space run that does not start with a space: spaCy
 # makes it a token of its own and tokenizes each text exactly as it would alone (its tokenizer cuts the
-# string at white space first, and a text's last token keeps its "no space after").
-_TEXT_SEPARATOR = "\n\n"
+# string at white space first, and a text's last token keeps its "no space after"). Without a line
+# break, the token after it is no candidate for a sentence start; and it is no special case of the
+# tokenizer (after a special case, spaCy stops caching the tokens of new strings in that call).
+_TEXT_SEPARATOR = "\t\t"
 
 
 # spaCy's tokenizer takes prefixes and suffixes off a token one at a time, re-reading the rest each
 # time: quadratic in a run of thousands of brackets or dots. In runs without white space longer than
 # any word or address, the marks in the middle are replaced (same length, so offsets hold) by a caseless
 # letter that is no affix; the ends, where sentence marks sit, are kept as they are.
-_LONG_RUN = re.compile(r"\S{200,}")
+_LONG_RUN_CHARACTERS = 200
+_LONG_RUN = re.compile(rf"\S{{{_LONG_RUN_CHARACTERS},}}")
 _RUN_ENDS_KEPT = 8
 _MARK = re.compile(r"[^\w]")
 _CASELESS_LETTER = "\u4e00"
@@ -93,65 +97,50 @@ def _mask_middle(run: re.Match[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _TokenRows:
-    """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1)."""
+    """The tokens of one text as parallel lists: what the sentence rules look at (flags are 0 or 1); the
+    Doc for an attribute read for few tokens."""
 
+    doc: Doc
     starts: list[int]
     texts: list[str]
     space_after: list[int]  # spaCy's ``whitespace_``: a space follows the token
     is_lower: list[int]
     is_space: list[int]
-    like_num: list[int]
 
 
 def _token_rows(doc: Doc, text: str) -> _TokenRows:
     """The rows of ``doc``, the tokens of ``text``."""
     if len(doc) == 0:
-        return _TokenRows([], [], [], [], [], [])
-    starts, lengths, space_after, is_lower, is_space, like_num = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
+        return _TokenRows(doc, [], [], [], [], [])
+    starts, lengths, space_after, is_lower, is_space = doc.to_array(_ROW_ATTRIBUTES).T.tolist()
     texts = [text[start : start + length] for start, length in zip(starts, lengths)]
-    return _TokenRows(starts, texts, space_after, is_lower, is_space, like_num)
+    return _TokenRows(doc, starts, texts, space_after, is_lower, is_space)
 
 
-def _rows_of_texts(texts: Sequence[str]) -> list[_TokenRows]:
-    """The token rows of each of ``texts`` (trimmed of white space), from one tokenizer call."""
-    joined = _TEXT_SEPARATOR.join(texts)
-    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined)), joined)
-    result: list[_TokenRows] = []
-    offset = first = 0
-    for text in texts:
-        stop = bisect_left(rows.starts, offset + len(text), lo=first)
-        result.append(
-            _TokenRows(
-                [start - offset for start in rows.starts[first:stop]],
-                rows.texts[first:stop],
-                rows.space_after[first:stop],
-                rows.is_lower[first:stop],
-                rows.is_space[first:stop],
-                rows.like_num[first:stop],
-            )
-        )
-        offset += len(text) + len(_TEXT_SEPARATOR)
-        first = bisect_left(rows.starts, offset, lo=stop)
-    return result
+def _continues_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:
+    """True when the sentence-final mark before token ``i`` does not end the sentence.
 
-
-def _continues_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
-    """True when the sentence-final mark before token ``i`` does not end the sentence."""
+    ``first``: the first token the rules may read (tokens before it belong to another text).
+    """
     token_text, token_is_lower = rows.texts[i], bool(rows.is_lower[i])
-    if rows.texts[i - 1] == "." and i >= 2 and not rows.space_after[i - 2]:
+    if rows.texts[i - 1] == "." and i - 2 >= first and not rows.space_after[i - 2]:
         word = rows.texts[i - 2].lower()
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             return True
         # "21. 9. 2021", "1. 4. 2012–31. 3. 2013": a day or month number followed by another number
-        if _DAY.search(word) and (rows.like_num[i] or token_text[:1].isdigit()):
-            return True
-        if _DAY.search(word) and token_is_lower:
-            return True  # "27. února", "7. júna"
+        if _is_day_number(word) and (token_text[:1].isdigit() or token_is_lower or rows.doc[i].like_num):
+            return True  # or "27. února", "7. júna"
     return token_is_lower
 
 
-def _starts_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) -> bool:
-    """Does a sentence start at token ``i`` (> 0)."""
+def _is_day_number(word: str) -> bool:
+    """Does ``word`` end with a day or month number (``_DAY``)."""
+    # _DAY ends with a decimal digit: other words are known at once, without a search from every position
+    return word[-1:].isdecimal() and _DAY.search(word) is not None
+
+
+def _starts_sentence(rows: _TokenRows, i: int, first: int, abbreviations: frozenset[str]) -> bool:
+    """Does a sentence start at token ``i`` (> ``first``, the first token the rules may read)."""
     texts = rows.texts
     previous = texts[i - 1]
     if "\n" in previous and rows.is_space[i - 1]:
@@ -159,22 +148,25 @@ def _starts_sentence(rows: _TokenRows, i: int, abbreviations: frozenset[str]) ->
     if texts[i] in _CLOSING and not rows.space_after[i - 1]:
         return False  # a closing quote or bracket stays with its sentence
     if previous in _SENTENCE_END:
-        return not rows.is_space[i] and not _continues_sentence(rows, i, abbreviations)
-    if previous in _CLOSING and i >= 2 and texts[i - 2] in _SENTENCE_END and not rows.space_after[i - 2]:
+        return not rows.is_space[i] and not _continues_sentence(rows, i, first, abbreviations)
+    if previous in _CLOSING and i - 2 >= first and texts[i - 2] in _SENTENCE_END and not rows.space_after[i - 2]:
         return not rows.is_space[i] and not rows.is_lower[i]
     return False
 
 
+def _candidate_tokens(rows: _TokenRows) -> list[int]:
+    """The tokens (but the first) that may start a sentence: those after a sentence-final mark, a closing
+    mark or a line break; the others need no look."""
+    texts, is_space = rows.texts, rows.is_space
+    return [
+        i for i in range(1, len(texts)) if texts[i - 1] in _AFTER_WHICH or (is_space[i - 1] and "\n" in texts[i - 1])
+    ]
+
+
 def _sentence_start_tokens(rows: _TokenRows, abbreviations: frozenset[str]) -> list[int]:
     """Indices of the tokens sentences start at: the first, and those the rules above pick."""
-    texts, is_space = rows.texts, rows.is_space
-    # only a token after a sentence-final mark, a closing mark or a line break can start a sentence:
-    # the others need no look
-    return [0] * min(len(texts), 1) + [
-        i
-        for i in range(1, len(texts))
-        if (texts[i - 1] in _AFTER_WHICH or (is_space[i - 1] and "\n" in texts[i - 1]))
-        and _starts_sentence(rows, i, abbreviations)
+    return [0] * min(len(rows.texts), 1) + [
+        i for i in _candidate_tokens(rows) if _starts_sentence(rows, i, 0, abbreviations)
     ]
 
 
@@ -225,29 +217,51 @@ def sentence_spans_of(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     reading ``doc.sents``, without tokenizing the stretches where no sentence can start (see
     ``_windows``) and without writing boundaries into a Doc and reading them back token by token.
     """
+    return [_trimmed_spans(text, [0, *starts]) for text, starts in zip(texts, _sentence_starts_of(texts))]
+
+
+def _sentence_starts_of(texts: Sequence[str]) -> list[list[int]]:
+    """Per text: the offsets at which the rules start a sentence, but the first sentence."""
     windows: list[tuple[int, int, int]] = []  # (text index, start, end) in the text
     for index, text in enumerate(texts):
-        if _may_hold_sentences(text):
-            windows.extend((index, start, end) for start, end in _windows(text))
-    rows = _rows_of_texts([texts[index][start:end] for index, start, end in windows]) if windows else []
-    abbreviations = segmentation_data().abbreviations
+        windows.extend((index, start, end) for start, end in _windows(text))
     starts: list[list[int]] = [[] for _ in texts]
-    for (index, start, _end), window_rows in zip(windows, rows):
-        # a token's verdict reads the two tokens before it: only those with both in the window count
-        # (at the text's start there is nothing before to miss)
-        first_counted = 1 if start == len(texts[index]) - len(texts[index].lstrip()) else 2
-        starts[index].extend(
-            start + window_rows.starts[i]
-            for i in _sentence_start_tokens(window_rows, abbreviations)
-            if i >= first_counted
-        )
-    return [_trimmed_spans(text, [0, *text_starts]) for text, text_starts in zip(texts, starts)]
+    if windows:
+        for index, start in _window_sentence_starts(texts, windows):
+            starts[index].append(start)
+    return starts
+
+
+def _window_sentence_starts(texts: Sequence[str], windows: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
+    """(text index, offset in the text) of the sentence starts the rules find in ``windows``, in order.
+
+    The windows are tokenized in one call, and the rules run over the tokens of all of them at once.
+    A window starts at a chunk's start, so the token before its first token is white space or is
+    followed by a space: the rules, which read the token two before only when it is glued to the one
+    before, read nothing before the window for a token after its first (they are told where it starts).
+    """
+    joined = _TEXT_SEPARATOR.join(texts[index][start:end] for index, start, end in windows)
+    # windows shorter than a long run hold none: most texts need no search for one
+    long_runs = any(end - start >= _LONG_RUN_CHARACTERS for _, start, end in windows)
+    rows = _token_rows(_tokenizer()(_LONG_RUN.sub(_mask_middle, joined) if long_runs else joined), joined)
+    # per window: its offset in the joined text and its first token
+    offsets = list(accumulate((end - start + len(_TEXT_SEPARATOR) for _, start, end in windows), initial=0))
+    firsts = [bisect_left(rows.starts, offset) for offset in offsets[:-1]]
+    abbreviations = segmentation_data().abbreviations
+    for i in _candidate_tokens(rows):
+        window = bisect_right(firsts, i) - 1
+        index, start, end = windows[window]
+        first, offset = firsts[window], offsets[window]
+        if i > first and rows.starts[i] < offset + end - start and _starts_sentence(rows, i, first, abbreviations):
+            yield index, start + rows.starts[i] - offset
 
 
 # Chunks are runs of characters without white space: spaCy tokenizes each one on its own. Chunks
 # before a position are read on the reversed text (a regular expression reads forwards only).
 _CHUNK_REST = re.compile(r"\S*")
 _NEXT_CHUNK = re.compile(r"\s+(\S+)")
+# the rest of a chunk (group 1) and the chunk after it, if any: one match instead of one for each
+_CHUNK_REST_AND_NEXT = re.compile(r"(\S*)(?:\s+\S+)?")
 _CHUNK_AFTER_SPACE = re.compile(r"\s*\S+")
 
 
@@ -256,10 +270,11 @@ def _windows(text: str) -> list[tuple[int, int]]:
     chunk's end (so each is tokenized as within the whole text), in order and apart.
 
     A sentence starts only at a token right after a sentence-final mark (or after a closing mark glued
-    to one) or after white space holding a line break, and the rules read the two tokens before it.
-    So: a chunk with a sentence-final mark, with the chunk before it (the word an abbreviation's dot
-    follows may be there) and the one after (its first token may start the sentence); and the two
-    chunks on either side of each line break. Each character is read a bounded number of times.
+    to one) or after white space holding a line break. So: a chunk with a sentence-final mark and the
+    chunk after it (its first token may start the sentence); and the two chunks on either side of each
+    line break. The rules also read the token two before, but only when it is glued to the one before,
+    so in the same chunk (see ``_window_sentence_starts``). Each character is read a bounded number of
+    times.
     """
     backwards = text[::-1]
     size = len(text)
@@ -277,26 +292,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
             before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
             start = size - before.end() if before is not None else after.start(1)
         else:
-            chunk_start = size - _CHUNK_REST.match(backwards, size - position).end()
-            before = _NEXT_CHUNK.match(backwards, size - chunk_start)
-            start = size - before.end() if before is not None else chunk_start
-            settled = _CHUNK_REST.match(text, position).end()
-            after = _NEXT_CHUNK.match(text, settled)
-            end = after.end() if after is not None else settled
+            after = _CHUNK_REST_AND_NEXT.match(text, position)
+            settled, end = after.end(1), after.end()
+            if end == position + 1:
+                break  # the text's last mark, with no token after it: no sentence can start
+            start = size - _CHUNK_REST.match(backwards, size - position).end()
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
     return [(start, end) for start, end in windows]
-
-
-def _may_hold_sentences(text: str) -> bool:
-    """False when the rules cannot start a second sentence in ``text``.
-
-    A sentence starts only after a sentence-final mark or a line break; a mark that is the text's
-    last character has no token after it.
-    """
-    return _BOUNDARY_CHARACTER.search(text.strip()[:-1]) is not None
 
 
 def _trimmed_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
@@ -315,23 +320,11 @@ def _trimmed_spans(text: str, starts: Sequence[int]) -> list[tuple[int, int]]:
 # --- lines and blocks -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)  # not frozen: built for every line, and a frozen dataclass is slow to build
-class Line:
-    start: int
-    end: int
-    text: str
-
-
-def lines_of(text: str) -> list[Line]:
-    lines: list[Line] = []
-    offset = 0
-    for raw_line in text.split("\n"):
-        lines.append(Line(offset, offset + len(raw_line), raw_line))
-        offset += len(raw_line) + 1
-    return lines
-
-
 def _is_label(text: str, data: SegmentationData) -> re.Match[str] | None:
+    # a label starts the line with an upper-case letter and a colon follows it: most lines fail these
+    # checks at once, where the pattern would try every label length
+    if not text[:1].isupper() or ":" not in text:
+        return None
     match = _label_pattern().match(text)
     if match is None:
         return None
@@ -346,62 +339,75 @@ def _blocks(counted: TextScores, document_language: str) -> Iterator[Segment]:
     text = counted.text
     data = segmentation_data()
     title_done = False
-    pending_label: tuple[str, Line] | None = None  # a "Label:" line waiting for its value
+    pending_label: tuple[str, int] | None = None  # a "Label:" line waiting for its value, and its start
     list_label: str | None = None  # label that bullets below it belong to
-    paragraph: list[Line] = []
+    paragraph: list[int] = []  # start and end of the paragraph being read, when there is one
 
-    def flush_paragraph() -> Iterator[Segment]:
-        if paragraph:
-            start, end = paragraph[0].start, paragraph[-1].end
-            yield _segment("paragraph", counted, start, end, document_language)
-            paragraph.clear()
+    def paragraph_segment() -> Segment:
+        start, end = paragraph
+        paragraph.clear()
+        return _segment("paragraph", counted, start, end, document_language)
 
-    for line in lines_of(text):
-        stripped = line.text.strip()
+    # lines are read as (offset, text) without building an object per line
+    line_end = -1
+    for line in text.split("\n"):
+        line_start = line_end + 1
+        line_end = line_start + len(line)
+        stripped = line.strip()
         if not stripped:
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             continue
-        lead = len(line.text) - len(line.text.lstrip())
-        start = line.start + lead
+        start = line_start + line.find(stripped[0])  # only white space comes before the first such character
         if not title_done:
             title_done = True
             if len(stripped) <= MAX_TITLE_CHARS:
-                yield _segment("title", counted, start, line.end, document_language)
+                yield _segment("title", counted, start, line_end, document_language)
                 continue
         if stripped.startswith(BULLET):
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             if pending_label is not None:
                 list_label, pending_label = pending_label[0], None
             bullet_start = start + len(BULLET)
-            yield _segment("bullet", counted, bullet_start, line.end, document_language, label=list_label)
+            yield _segment("bullet", counted, bullet_start, line_end, document_language, label=list_label)
             continue
         match = _is_label(stripped, data)
         if match is not None and match.group("value") is None:
-            yield from flush_paragraph()
-            pending_label = (match.group("label").strip(), line)
+            if paragraph:
+                yield paragraph_segment()
+            pending_label = (match.group("label").strip(), line_start)
             list_label = pending_label[0]
             continue
         if pending_label is not None:
-            label, label_line = pending_label
+            label, label_start = pending_label
             pending_label = None
             yield _segment(
-                "key_value", counted, label_line.start, line.end, document_language, label=label, value_start=start
+                "key_value", counted, label_start, line_end, document_language, label=label, value_start=start
             )
             continue
         if match is not None:
-            yield from flush_paragraph()
+            if paragraph:
+                yield paragraph_segment()
             value_start = start + match.start("value")
             yield _segment(
-                "key_value", counted, start, line.end, document_language,
+                "key_value", counted, start, line_end, document_language,
                 label=match.group("label").strip(), value_start=value_start,
             )
             list_label = None
             continue
         list_label = None
         if paragraph and not stripped[:1].islower():
-            yield from flush_paragraph()
-        paragraph.append(Line(start, line.end, stripped))
-    yield from flush_paragraph()
+            yield paragraph_segment()
+        if paragraph:
+            paragraph[1] = line_end
+        else:
+            paragraph.extend((start, line_end))
+    if paragraph:
+        yield paragraph_segment()
+
+
+_validate_segment = Segment.__pydantic_validator__.validate_python
 
 
 def _segment(
@@ -418,9 +424,23 @@ def _segment(
         end -= 1
     while start < end and text[start].isspace():
         start += 1
+    return _trimmed_segment(kind, counted, start, end, document_language, label, value_start)
+
+
+def _trimmed_segment(
+    kind: str,
+    counted: TextScores,
+    start: int,
+    end: int,
+    document_language: str,
+    label: str | None = None,
+    value_start: int | None = None,
+) -> Segment:
+    """``_segment`` of a span known to hold no white space at either end."""
     language = detect_span(counted, start, end, document_language)
-    return Segment(
-        kind=kind, start=start, end=end, language=language, label=label, value_start=value_start  # type: ignore[arg-type]
+    # the model's validator called with a dict: a third faster than keyword arguments, same model
+    return _validate_segment(
+        {"kind": kind, "start": start, "end": end, "language": language, "label": label, "value_start": value_start}
     )
 
 
@@ -431,14 +451,19 @@ def split(text: str, document_language: str, counted: TextScores | None = None) 
     """
     counted = counted if counted is not None and counted.text == text else TextScores(text)
     blocks = list(_blocks(counted, document_language))
-    with_sentences = [block for block in blocks if block.kind in ("paragraph", "bullet")]
-    spans = iter(sentence_spans_of([text[block.start : block.end] for block in with_sentences]))
+    block_texts = [text[block.start : block.end] for block in blocks if block.kind in ("paragraph", "bullet")]
+    starts = iter(zip(block_texts, _sentence_starts_of(block_texts)))
     segments: list[Segment] = []
     for block in blocks:
         segments.append(block)
         if block.kind in ("paragraph", "bullet"):
-            for start, end in next(spans):
-                if end - start < block.end - block.start:
-                    sentence = _segment("sentence", counted, block.start + start, block.start + end, block.language)
-                    segments.append(sentence)
+            block_text, block_starts = next(starts)
+            if not block_starts:
+                continue  # one sentence: the block itself (a block is trimmed), not repeated
+            offset, length, language = block.start, block.end - block.start, block.language
+            segments.extend(
+                _trimmed_segment("sentence", counted, offset + start, offset + end, language)
+                for start, end in _trimmed_spans(block_text, [0, *block_starts])  # trimmed spans
+                if end - start < length
+            )
     return segments

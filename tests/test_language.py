@@ -1,6 +1,14 @@
-import pytest
+import re
+import sys
+from dataclasses import replace
+from unittest import mock
 
-from pipeline.language import detect, detect_document, detect_segment, language_data
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import language
+from pipeline.language import TextScores, detect, detect_document, detect_segment, language_data
 
 
 @pytest.mark.parametrize(
@@ -68,3 +76,84 @@ def test_segment_of_other_document_is_placed_by_lingua(text: str, expected: str)
 
 def test_segment_that_words_place_keeps_its_own_language() -> None:
     assert detect_segment("Projekt sa zameriava na integráciu cudzincov, ktorí žijú na Slovensku.", "cs") == "sk"
+
+
+# --- TextScores against counting each span alone ---------------------------------------------------
+
+
+def reference_scores(text: str, data: language.LanguageData) -> tuple[dict[str, int], int]:
+    """The counts of ``text`` made the plain way: every word looked up, every marker letter counted."""
+    scores = {code: 0 for code in (*(p.code for p in data.profiles), "slavic")}
+    words = re.findall(r"[^\W\d_]+", text)
+    for word in words:
+        for key in data.score_keys.get(word.lower(), ()):
+            scores[key] += 1
+    for code, letter in data.marker_letters:
+        scores[code] += text.count(letter)
+    return scores, len(words)
+
+
+# function words in several cases, marker letters, and characters that end or split words
+SCORE_PIECES = st.sampled_from(
+    ["a", "A", "v", "na", "Na", "NA", "the", "The", "je", "sa", "že", "by", "aby", "ktorý", "který", "and", "of",
+     "ě", "Ř", "ů", "ä", "ô", "Ľ", "ia", "iaia", "slovo", "Praha", " ", "  ", "\n", ".", ",", "1", "21", "_", "²", "İ",
+     "Σ", "ß", "-", "𝐀", "😀", "\u00a0", "ǅ"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SCORE_PIECES, max_size=30).map("".join), st.data())
+def test_span_scores_equal_counting_the_span_alone(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    counted = TextScores(text)
+    expected = reference_scores(text[start:end], language.language_data())
+    assert counted.scores(start, end) == expected
+    scores, words = expected
+    assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
+    assert counted.span_counts(start, end, words) == counted.span_counts(start, end)
+    assert counted.span_counts(start, end, words + 1) is None
+
+
+def with_long_marker_strings() -> language.LanguageData:
+    # "ia" and "iaia" can overlap: str.count counts them from the span's start
+    data = language.language_data()
+    return replace(data, marker_letters=(*data.marker_letters, ("sk", "ia"), ("sk", "iaia"), ("cs", "ě ")))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SCORE_PIECES, max_size=30).map("".join), st.data())
+def test_span_scores_with_marker_strings_of_several_characters(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    patched = with_long_marker_strings()
+    with mock.patch.object(language, "language_data", lambda: patched):
+        counted = TextScores(text)
+        scores, words = reference_scores(text[start:end], patched)
+        assert counted.scores(start, end) == (scores, words)
+        assert counted.span_counts(start, end) == (words, scores["cs"], scores["sk"], scores["slavic"], scores["en"])
+
+
+def test_lower_casing_keeps_letters_letters() -> None:
+    # TextScores cuts the lower-cased text into words where lower-casing maps each character to one:
+    # the words must be where they are in the text itself
+    letter = re.compile(r"[^\W\d_]")
+    for code_point in range(sys.maxunicode + 1):
+        character = chr(code_point)
+        lowered = character.lower()
+        if len(lowered) == 1:
+            assert (letter.match(character) is None) == (letter.match(lowered) is None), hex(code_point)
+
+
+@pytest.mark.parametrize("text", ["ΟΔΟΣ.Α a", "İstanbul a v na", "ΣΑ v Σ", "The İ and the A"])
+def test_texts_whose_lower_case_form_differs_in_length_or_by_context(text: str) -> None:
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert TextScores(text).scores(start, end) == reference_scores(text[start:end], language.language_data())
+
+
+def test_bmp_word_pattern_reads_letters_as_the_word_pattern_does() -> None:
+    pattern = language._bmp_word_pieces()
+    for code_point in range(0x10000):
+        character = chr(code_point)
+        assert pattern.split(character) == language._WORD_PIECES.split(character), hex(code_point)

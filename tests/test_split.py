@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.split import _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
+from pipeline.split import _DAY, _is_day_number, _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
 
 
 def sentences(text: str) -> list[str]:
@@ -139,3 +139,15 @@ def _stock_tokenizer():  # type: ignore[no-untyped-def]
     import spacy
 
     return spacy.blank("xx").tokenizer
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789١٣ 1a.–-/ž"), max_size=12))
+def test_day_number_check_equals_the_day_pattern(word: str) -> None:
+    assert _is_day_number(word) == (_DAY.search(word) is not None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(SENTENCE_PIECES, max_size=20).map("".join), min_size=1, max_size=6))
+def test_texts_split_together_equal_each_text_tokenized_whole(texts: list[str]) -> None:
+    # the windows of all texts are tokenized in one call and read by one pass of the rules
+    assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
