@@ -310,8 +310,8 @@ _FIRST_GENERATION_THRESHOLD = 20_000
 
 def _settle_collector() -> None:
     """Keep the collector off what lives for the whole process (modules, data files, models): frozen
-    objects are never traversed again. Call once the models are loaded."""
-    gc.collect()
+    objects are never traversed again. Call once the models are loaded. (Loading them leaves no cyclic
+    garbage to collect first: a full collection then finds nothing, in a tenth of a second.)"""
     gc.freeze()
     first, *older = gc.get_threshold()
     gc.set_threshold(max(first, _FIRST_GENERATION_THRESHOLD), *older)
