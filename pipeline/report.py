@@ -21,6 +21,8 @@ from pipeline.models import Record
 from pipeline.scoring import FIELDS, AuditReport, Finding
 from pipeline.tables import COVERAGE_FIELDS
 
+REPORT_HTML = "report.html"  # the page's name in an output folder
+
 # The record keys the page reads: a caller holding a Record need not dump the rest (segments, offset map).
 REPORT_FIELDS = frozenset(
     {
@@ -288,25 +290,53 @@ document.getElementById('filter').addEventListener('input',function(e){
     d.style.display=d.dataset.search.indexOf(q)>=0?'':'none';});
 });
 """
+# What follows the last section: a page that does not end with it was cut short.
+PAGE_END = f"</main><script>{_SCRIPT}</script></body></html>\n"
+
+
+# Every document section starts with this. Document text, ids and titles are HTML-escaped inside a
+# section, so the string cannot occur within one: it splits a page back into its sections.
+SECTION_START = '<details class="doc" id="doc-'
+SECTION_END = "</details>"
+
+
+def section_heading(record: Mapping[str, Any], badge: str = "") -> str:
+    """A section's start, up to its summary line's end: made from the record's id, language and title."""
+    search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
+    return (
+        f'{SECTION_START}{html.escape(record["doc_id"])}" data-search="{search}">'
+        f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
+        f"{html.escape(record.get('title') or '')}{badge}</summary>"
+    )
 
 
 def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> str:
     marks = highlights(record, findings if with_gold else None)
     badge = f'<span class="badge">{len(findings)} to check</span>' if with_gold else ""
-    search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
     return (
-        f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
-        f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
-        f"{html.escape(record.get('title') or '')}{badge}</summary>"
+        f"{section_heading(record, badge)}"
         f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
-        f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div></details>"
+        f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div>{SECTION_END}"
     )
 
 
 def report_entry(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> ReportEntry:
+    return _entry(record, findings, _section(record, findings, with_gold))
+
+
+def copied_report_entry(record: Mapping[str, Any], section: str) -> ReportEntry:
+    """The entry of a page without gold whose section was rendered before (copied from a previous page).
+
+    ``record`` needs only the keys the summary reads: doc_id, funding_programmes, amounts and the
+    coverage fields.
+    """
+    return _entry(record, [], section)
+
+
+def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str) -> ReportEntry:
     return ReportEntry(
         order=_badness(record, findings),
-        section=_section(record, findings, with_gold),
+        section=section,
         found=tuple(name for name in COVERAGE_FIELDS if record.get(name)),
         programmes=" + ".join(record.get("funding_programmes", [])) or "(none named)",
         amounts=tuple((amount["currency"], amount["value"]) for amount in record.get("amounts", [])),
@@ -349,7 +379,7 @@ class ReportBuilder:
         for _, offset, length in sorted(self._sections):
             self._scratch.seek(offset)
             stream.write(self._scratch.read(length).decode("utf-8"))
-        stream.write(f"</main><script>{_SCRIPT}</script></body></html>\n")
+        stream.write(PAGE_END)
         self._scratch.close()
 
     def _head(self) -> str:
