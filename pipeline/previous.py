@@ -311,8 +311,12 @@ def _first_cell(row: bytes) -> str | None:
 
 
 def _before(cell: str, doc_id: str) -> bool:
-    """The row belongs to a document before ``doc_id``, whichever id safe_cell made the cell of."""
-    return cell < doc_id and (not cell.startswith("'") or cell[1:] < doc_id)
+    """The row belongs to a document before ``doc_id``, whichever id safe_cell made the cell of ("'=x"
+    is the cell of "=x" and of "'=x"); a cell safe_cell makes of no id is passed over."""
+    ids = [cell] if safe_cell(cell) == cell else []
+    if cell.startswith("'") and safe_cell(cell[1:]) == cell:
+        ids.append(cell[1:])
+    return all(other < doc_id for other in ids)
 
 
 # --- report.html ------------------------------------------------------------------------------------------------
