@@ -149,10 +149,12 @@ def _line_id(line: bytes) -> str | None:
 # --- records.json ---------------------------------------------------------------------------------------------
 # json.dumps(records, indent=2) writes "[\n", the elements separated by ",\n", then "\n]\n". An element's
 # first line is "  {" and its last "  }"; every line between is indented by four spaces or more, and
-# JSON strings hold no raw newline, so b"\n  }" occurs in the file only where an element ends.
+# JSON strings hold no raw newline, so b"\n  }" occurs in the file only where an element ends. The search
+# is for the end together with the next element's start (a longer pattern is found faster).
 
-_ELEMENT_END = b"\n  }"
 _ELEMENT_ID = b'  {\n    "doc_id": '
+_BETWEEN = b"\n  },\n" + _ELEMENT_ID  # an element's end and the next one's start
+_LAST_END = b"\n  }\n]\n"
 
 
 class _Elements:
@@ -160,7 +162,7 @@ class _Elements:
 
     def __init__(self, path: Path) -> None:
         self._stream = open(path, "rb")
-        self._buffer = self._stream.read(_CHUNK)
+        self._buffer = self._stream.read(max(_CHUNK, 2))
         self._position = 2 if self._buffer.startswith(b"[\n") else -1  # -1: nothing more to read
         self._pending: tuple[str, bytes] | None = None
 
@@ -181,18 +183,19 @@ class _Elements:
         """The next element and its id; None at the end, or where the file is not as written."""
         if self._position < 0:
             return None
-        end = self._find(_ELEMENT_END)
-        stop = end + len(_ELEMENT_END)
-        if end < 0 or not self._fill(stop + 2):  # an element is only whole with the separator after it
-            self._position = -1
-            return None
+        end = self._find(_BETWEEN)  # reads on as needed: the position moves to the buffer's start
         start = self._position
-        element, separator = self._buffer[start : start + stop], self._buffer[start + stop : start + stop + 2]
+        if end >= 0:
+            element = self._buffer[start : start + end + len(b"\n  }")]
+            self._position = start + end + len(b"\n  },\n")
+        else:  # the last element: the file's rest (all in the buffer now) but the array's end
+            rest = self._buffer[start:]
+            element = rest[: -len(b"\n]\n")] if rest.endswith(_LAST_END) else b""
+            self._position = -1
         doc_id = _element_id(element)
-        if doc_id is None or separator not in (b",\n", b"\n]"):
+        if doc_id is None:
             self._position = -1
             return None
-        self._position = start + stop + 2 if separator == b",\n" else -1
         return doc_id, element
 
     def _find(self, pattern: bytes) -> int:
@@ -205,13 +208,6 @@ class _Elements:
             searched = max(0, len(self._buffer) - self._position - len(pattern) + 1)
             if not self._read_more():
                 return -1
-
-    def _fill(self, size: int) -> bool:
-        """At least ``size`` bytes from the current position are in the buffer."""
-        while len(self._buffer) - self._position < size:
-            if not self._read_more():
-                return False
-        return True
 
     def _read_more(self) -> bool:
         chunk = self._stream.read(_CHUNK)

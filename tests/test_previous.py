@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import pipeline.previous as previous
 import pipeline.runner as runner
 from pipeline.manifest import MANIFEST_JSON
 from pipeline.models import Record
@@ -247,17 +248,28 @@ def test_table_rows_of_a_cut_file_are_not_taken(tmp_path: Path) -> None:
     assert reader.take("b", 1) is None
 
 
-def test_elements_split_on_their_own_ends_only(tmp_path: Path) -> None:
-    values = [{"doc_id": "a", "text": "  }\n  },\n]", "list": [{"x": "  }"}]}, {"doc_id": 'b"\u2028', "n": []}]
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_elements_split_on_their_own_ends_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(previous, "_CHUNK", chunk)  # elements and patterns cut by the chunks' ends
+    values = [
+        {"doc_id": "a", "text": '  }\n  },\n  {\n    "doc_id": ]', "list": [{"x": "  }"}]},
+        {"doc_id": 'b"\u2028', "n": []},
+        {"doc_id": "c", "nested": {"deeper": [{}]}},
+    ]
     path = tmp_path / "records.json"
     path.write_text(json.dumps(values, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     elements = _Elements(path)
-    for value in values:
+    for value in values[1:]:
         element = elements.take(value["doc_id"])
         assert element is not None and json.loads(element) == value
+    path.write_bytes(path.read_bytes()[:-1])  # the last element's end is not certain without the array's
+    elements = _Elements(path)
+    assert elements.take("b\"\u2028") is not None and elements.take("c") is None
 
 
-def test_sections_are_found_by_id_whatever_the_text_holds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [5, 1 << 20])
+def test_sections_are_found_by_id_whatever_the_text_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(previous, "_CHUNK", chunk)
     out = tmp_path / "out"
     folder = tmp_path / "in"
     folder.mkdir()
