@@ -124,7 +124,7 @@ class _Lines:
             self._pending = None
             if not line:
                 return None
-            line_id = _line_id(line)
+            line_id = line_doc_id(line)
             if line_id == doc_id:
                 return line if line.endswith(b"\n") else None  # a last line without its newline was cut short
             if line_id is not None and line_id > doc_id:
@@ -138,7 +138,8 @@ class _Lines:
 _LINE_ID = re.compile(rb'^\{"doc_id":("(?:[^"\\]|\\.)*")')
 
 
-def _line_id(line: bytes) -> str | None:
+def line_doc_id(line: bytes) -> str | None:
+    """The doc_id a records.jsonl line starts with; None if it does not start as a record does."""
     found = _LINE_ID.match(line)
     try:
         return json.loads(found.group(1)) if found is not None else None

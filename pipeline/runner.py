@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import logging
 import os
-import re
 import signal
 import threading
 from collections import Counter
@@ -30,7 +28,7 @@ from pydantic import ValidationError
 from pipeline.ingest import IngestError, RawDocument, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
-from pipeline.previous import PreviousOutputs
+from pipeline.previous import PreviousOutputs, line_doc_id
 from pipeline.report import REPORT_HTML, ReportBuilder, ReportEntry, record_report_entry
 from pipeline.tables import COVERAGE_FIELDS, TABLES
 from pipeline.write import (
@@ -400,14 +398,6 @@ def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) 
 # --- the run --------------------------------------------------------------------------------------------------
 
 
-_DOC_ID_PREFIX = re.compile(r'^\{"doc_id":("(?:[^"\\]|\\.)*")')
-
-
-def _line_doc_id(line: str) -> str | None:
-    prefix = _DOC_ID_PREFIX.match(line)
-    return json.loads(prefix.group(1)) if prefix is not None else None
-
-
 def _previous_errors(output_dir: Path, wanted: set[str]) -> dict[str, ErrorEntry]:
     path = output_dir / ERRORS_JSONL
     if not wanted or not path.exists():
@@ -425,9 +415,9 @@ def _available_previous(output_dir: Path, reused: dict[str, DocumentState]) -> s
     present: set[str] = set()
     path = output_dir / RECORDS_JSONL
     if expected_records and path.exists():
-        with open(path, encoding="utf-8") as stream:
+        with open(path, "rb") as stream:  # not decoded: only each line's start is read
             last = ""
-            for doc_id in map(_line_doc_id, stream):
+            for doc_id in map(line_doc_id, stream):
                 if doc_id is not None and doc_id > last:
                     last = doc_id
                     if doc_id in expected_records:
