@@ -497,13 +497,19 @@ def _reused_record(previous: PreviousOutputs, doc_id: str) -> PreparedRecord | N
     found = previous.take(doc_id)
     if found is None:
         return None
-    if found.copied is not None:
-        head = found.copied.head
-        return PreparedRecord(found.copied.output, found.copied.report, head["sha256"], head["language"], found.copied.report.found)
+    copied = found.copied
+    if copied is not None:
+        return PreparedRecord(copied.output, copied.report, copied.head["sha256"], copied.head["language"], copied.report.found)
     try:
         return prepare_record(Record.model_validate_json(found.line))
     except ValueError:  # ValidationError too
         return None
+
+
+def _processed_again(item: InputFile | None, input_path: Path, options: RunOptions) -> Prepared | None:
+    """A reused document processed here after all (its previous record is cut short or not valid);
+    None for a file still being written: it waits for a later run."""
+    return _process_item((item.path, input_path, options.limits)) if item is not None else None
 
 
 def _write_run(
@@ -533,13 +539,11 @@ def _write_run(
                 elif doc_id in reused_records:
                     outcome = _reused_record(previous, doc_id)
                     if outcome is None:
-                        # its previous record is cut short or not valid: process it here
-                        item = inputs.get(doc_id)
-                        if item is None:  # a file still being written: it waits for a later run
-                            states.pop(doc_id)
+                        outcome = _processed_again(inputs.get(doc_id), input_path, options)
+                        if outcome is None:
+                            del states[doc_id]
                             continue
-                        outcome = _process_item((item.path, input_path, options.limits))
-                        states[doc_id] = _state(item, outcome)
+                        states[doc_id] = _state(inputs[doc_id], outcome)
                         again += 1
                 else:
                     item, outcome = next(to_process), next(fresh)
