@@ -307,3 +307,16 @@ def test_nothing_is_copied_from_files_written_after_the_manifest(inputs: Path, t
     os.utime(out / MANIFEST_JSON, ns=(1, (out / "dates.csv").stat().st_mtime_ns - 1))
     with PreviousOutputs(out, ids) as previous:
         assert all(previous.take(doc_id).copied is None for doc_id in sorted(ids))
+
+
+def test_a_file_still_being_written_whose_record_is_not_valid_waits(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(inputs, out)
+    path = out / "records.jsonl"
+    path.write_bytes(path.read_bytes().replace(b'"doc_id":"seed_002","source":', b'"doc_id":"seed_002","source":1,"x":', 1))
+    (inputs / "zz_new.txt").write_text(GOOD, encoding="utf-8")
+    run(inputs, out, pending=frozenset({str(inputs / "seed_002.txt")}))
+    assert b'"seed_002"' not in (out / "records.jsonl").read_bytes()
+    assert "seed_002" not in json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))["documents"]
+    assert run(inputs, out).processed == 1
+    assert_same_as_full_run(inputs, out, tmp_path)
