@@ -255,10 +255,9 @@ class _TableRows:
 
     def __init__(self, path: Path, table: Table) -> None:
         self._stream = open(path, "rb")
-        self._broken = False
+        self._broken = False  # set where the file stops being as written: nothing after is taken
         self._pending: bytes | None = None
-        header = csv_text([[c.name for c in table.columns]]).encode("utf-8")
-        self._broken = self._next() != header
+        self._broken = self._next() != csv_text([[c.name for c in table.columns]]).encode("utf-8")
 
     def _next(self) -> bytes | None:
         """The next row's text; None at the end, or from where the file was cut short."""
