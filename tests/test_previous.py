@@ -320,3 +320,32 @@ def test_a_file_still_being_written_whose_record_is_not_valid_waits(inputs: Path
     assert "seed_002" not in json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))["documents"]
     assert run(inputs, out).processed == 1
     assert_same_as_full_run(inputs, out, tmp_path)
+
+
+@pytest.mark.parametrize("value", [8442.0, 0.1 + 0.2, 1e-05, 7.15e-9, 1e16, 1.2345678901234568e17, float("inf")])
+def test_copied_outputs_and_page_entries_equal_those_made_from_the_record(tmp_path: Path, value: float) -> None:
+    from pipeline.manifest import DocumentState, render_manifest
+    from pipeline.process import extract_text
+    from pipeline.report import record_report_entry
+    from pipeline.write import record_output
+
+    base = extract_text(TRICKY, "base")
+    records = []
+    for index, (doc_id, title) in enumerate([("a", '=1+2 "x"'), ("b,c", "<details> & </details>"), ("d", None)]):
+        amount = base.amounts[0].model_copy(update={"value": value * (index + 1)})
+        records.append(base.model_copy(update={"doc_id": doc_id, "title": title, "amounts": [amount, amount]}))
+    writer, report = OutputWriter(tmp_path), ReportBuilder()
+    for record in records:
+        writer.add_output(record_output(record))
+        report.add_entry(record_report_entry(record))
+    writer.close()
+    with open(tmp_path / REPORT_HTML, "w", encoding="utf-8", newline="") as stream:
+        report.write(stream)
+    state = DocumentState(source="x", sha256=base.sha256, size=1, mtime_ns=1, outcome="record")
+    (tmp_path / MANIFEST_JSON).write_text(render_manifest({r.doc_id: state for r in records}), encoding="utf-8")
+    with PreviousOutputs(tmp_path, {r.doc_id for r in records}) as previous:
+        for record in records:
+            found = previous.take(record.doc_id)
+            assert found is not None and found.copied is not None
+            assert found.copied.output == record_output(record)
+            assert found.copied.report == record_report_entry(record)  # the same floats: the page's sums agree
