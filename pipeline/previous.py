@@ -31,6 +31,7 @@ from pipeline.tables import COVERAGE_FIELDS, TABLES, Table
 from pipeline.write import RECORDS_JSON, RECORDS_JSONL, RecordOutput, csv_text, safe_cell
 
 _CHUNK = 1 << 20
+_SECTION_END = SECTION_END.encode("utf-8")
 
 # The record keys the copy needs: the page's summary reads some, the checks the others.
 _HEAD_KEYS = frozenset(
@@ -371,15 +372,18 @@ class _Sections:
             keep = waiting if waiting >= 0 else max(search, len(buffer) - len(marker) + 1)
             base, buffer = base + keep, buffer[keep:]
 
-    def take(self, doc_id: str) -> str | None:
+    def take(self, doc_id: str) -> bytes | None:
+        """The section of ``doc_id``, as UTF-8 (checked, not kept decoded: the page is written as bytes)."""
         place = self._places.pop(doc_id, None)
         if place is None:
             return None
         self._stream.seek(place[0])
+        section = self._stream.read(place[1])
         try:
-            return self._stream.read(place[1]).decode("utf-8")
+            section.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        return section
 
     def close(self) -> None:
         self._stream.close()
@@ -440,7 +444,7 @@ class PreviousOutputs:
                 return None
             rows.append(found)
         section = self._sections.take(doc_id)
-        if section is None or not (section.startswith(section_heading(head)) and section.endswith(SECTION_END)):
+        if section is None or not (section.startswith(section_heading(head).encode("utf-8")) and section.endswith(_SECTION_END)):
             return None
         return Copied(RecordOutput(doc_id, line, element, tuple(rows)), copied_report_entry(head, section), head)
 

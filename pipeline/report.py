@@ -15,7 +15,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TextIO
+from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from pipeline.models import Record
 from pipeline.scoring import FIELDS, AuditReport, Finding
@@ -206,7 +206,7 @@ class ReportEntry:
     """One document's part of the page, rendered where the record is (a worker process, too)."""
 
     order: tuple[int, int, str]  # see _badness
-    section: str
+    section: str | bytes  # the rendered HTML, or its UTF-8 bytes as a previous page holds them
     found: tuple[str, ...]  # coverage fields the record has
     programmes: str  # its funding programmes as the amounts table groups them
     amounts: tuple[tuple[str, float], ...]  # (currency, value) per amount, in record order
@@ -324,7 +324,7 @@ def report_entry(record: Mapping[str, Any], findings: Sequence[Finding], with_go
     return _entry(record, findings, _section(record, findings, with_gold))
 
 
-def copied_report_entry(record: Mapping[str, Any], section: str) -> ReportEntry:
+def copied_report_entry(record: Mapping[str, Any], section: bytes) -> ReportEntry:
     """The entry of a page without gold whose section was rendered before (copied from a previous page).
 
     ``record`` needs only the keys the summary reads: doc_id, funding_programmes, amounts and the
@@ -333,7 +333,7 @@ def copied_report_entry(record: Mapping[str, Any], section: str) -> ReportEntry:
     return _entry(record, [], section)
 
 
-def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str) -> ReportEntry:
+def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str | bytes) -> ReportEntry:
     return ReportEntry(
         order=_badness(record, findings),
         section=section,
@@ -367,7 +367,7 @@ class ReportBuilder:
         self.add_entry(report_entry(record, findings, self.report is not None))
 
     def add_entry(self, entry: ReportEntry) -> None:
-        section = entry.section.encode("utf-8")
+        section = entry.section if isinstance(entry.section, bytes) else entry.section.encode("utf-8")
         offset = self._scratch.tell()
         self._scratch.write(section)
         self._sections.append((entry.order, offset, len(section)))
@@ -376,11 +376,26 @@ class ReportBuilder:
     def write(self, stream: TextIO) -> None:
         """Write the whole page to ``stream`` and release the scratch file."""
         stream.write(self._head())
-        for _, offset, length in sorted(self._sections):
-            self._scratch.seek(offset)
-            stream.write(self._scratch.read(length).decode("utf-8"))
+        for section in self._ordered_sections():
+            stream.write(section.decode("utf-8"))
         stream.write(PAGE_END)
-        self._scratch.close()
+
+    def write_binary(self, stream: BinaryIO) -> None:
+        """Write the whole page to ``stream`` as UTF-8 and release the scratch file (the sections are
+        copied as they are: a page of thousands of documents is not decoded only to be encoded again)."""
+        stream.write(self._head().encode("utf-8"))
+        for section in self._ordered_sections():
+            stream.write(section)
+        stream.write(PAGE_END.encode("utf-8"))
+
+    def _ordered_sections(self) -> Iterator[bytes]:
+        """The sections, worst first; the scratch file is released after the last."""
+        try:
+            for _, offset, length in sorted(self._sections):
+                self._scratch.seek(offset)
+                yield self._scratch.read(length)
+        finally:
+            self._scratch.close()
 
     def _head(self) -> str:
         report, aggregates = self.report, self.aggregates

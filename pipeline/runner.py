@@ -556,8 +556,8 @@ def _write_run(
         for duplicate in plan.duplicates:
             writer.add_error(_duplicate_error(duplicate))
         writer.close()
-        with open(staging / REPORT_HTML, "w", encoding="utf-8", newline="") as stream:
-            report.write(stream)
+        with open(staging / REPORT_HTML, "wb") as stream:
+            report.write_binary(stream)
         atomic_write_text(staging / MANIFEST_JSON, render_manifest(states))
     return states, again
 

@@ -1,6 +1,7 @@
 """Incremental runs copy unchanged documents' outputs from the previous outputs: byte-identical to a full
 run, and rebuilt from the record wherever a previous file is missing, cut short or edited."""
 
+import dataclasses
 import json
 import os
 import shutil
@@ -276,12 +277,12 @@ def test_sections_are_found_by_id_whatever_the_text_holds(tmp_path: Path, monkey
     (folder / "tricky.txt").write_text(TRICKY, encoding="utf-8")
     (folder / "seed_001.txt").write_text(GOOD, encoding="utf-8")
     run(folder, out)
-    page = (out / REPORT_HTML).read_text(encoding="utf-8")
+    page = (out / REPORT_HTML).read_bytes()
     sections = _Sections(out / REPORT_HTML, {"tricky", "seed_001"})
     for doc_id in ("tricky", "seed_001"):
         section = sections.take(doc_id)
-        assert section is not None and section.startswith(f'<details class="doc" id="doc-{doc_id}"')
-        assert section in page and section.count("<details") == 1
+        assert section is not None and section.startswith(f'<details class="doc" id="doc-{doc_id}"'.encode())
+        assert section in page and section.count(b"<details") == 1 and section.endswith(b"</details>")
 
 
 def test_record_head_decodes_the_leading_keys_only() -> None:
@@ -348,4 +349,6 @@ def test_copied_outputs_and_page_entries_equal_those_made_from_the_record(tmp_pa
             found = previous.take(record.doc_id)
             assert found is not None and found.copied is not None
             assert found.copied.output == record_output(record)
-            assert found.copied.report == record_report_entry(record)  # the same floats: the page's sums agree
+            made = record_report_entry(record)
+            # the same floats: the page's sums agree; the section as the page's bytes
+            assert found.copied.report == dataclasses.replace(made, section=made.section.encode("utf-8"))
