@@ -9,7 +9,8 @@ Each piece is checked before it is copied: it must be framed as the writer frame
 document, and agree with the record line (the element's JSON, the row counts, the section's heading).
 A file changed after the manifest was written (edited by hand) is not copied from at all. Whatever
 does not check out is not copied: the caller rebuilds that document from its record line, as before.
-Every file is read forward once (the page is indexed by offset), so memory does not grow with N.
+Every file is read forward once, in chunks, and only one document's pieces are held at a time; of
+the page, whose sections are in another order, only an index of offsets is kept.
 """
 
 from __future__ import annotations
