@@ -15,11 +15,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TextIO
+from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from pipeline.models import Record
 from pipeline.scoring import FIELDS, AuditReport, Finding
 from pipeline.tables import COVERAGE_FIELDS
+
+REPORT_HTML = "report.html"  # the page's name in an output folder
 
 # The record keys the page reads: a caller holding a Record need not dump the rest (segments, offset map).
 REPORT_FIELDS = frozenset(
@@ -204,7 +206,7 @@ class ReportEntry:
     """One document's part of the page, rendered where the record is (a worker process, too)."""
 
     order: tuple[int, int, str]  # see _badness
-    section: str
+    section: str | bytes  # the rendered HTML, or its UTF-8 bytes as a previous page holds them
     found: tuple[str, ...]  # coverage fields the record has
     programmes: str  # its funding programmes as the amounts table groups them
     amounts: tuple[tuple[str, float], ...]  # (currency, value) per amount, in record order
@@ -288,25 +290,53 @@ document.getElementById('filter').addEventListener('input',function(e){
     d.style.display=d.dataset.search.indexOf(q)>=0?'':'none';});
 });
 """
+# What follows the last section: a page that does not end with it was cut short.
+PAGE_END = f"</main><script>{_SCRIPT}</script></body></html>\n"
+
+
+# Every document section starts with this. Document text, ids and titles are HTML-escaped inside a
+# section, so the string cannot occur within one: it splits a page back into its sections.
+SECTION_START = '<details class="doc" id="doc-'
+SECTION_END = "</details>"
+
+
+def section_heading(record: Mapping[str, Any], badge: str = "") -> str:
+    """A section's start, up to its summary line's end: made from the record's id, language and title."""
+    search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
+    return (
+        f'{SECTION_START}{html.escape(record["doc_id"])}" data-search="{search}">'
+        f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
+        f"{html.escape(record.get('title') or '')}{badge}</summary>"
+    )
 
 
 def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> str:
     marks = highlights(record, findings if with_gold else None)
     badge = f'<span class="badge">{len(findings)} to check</span>' if with_gold else ""
-    search = html.escape(f"{record['doc_id']} {record.get('title') or ''}".lower())
     return (
-        f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
-        f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
-        f"{html.escape(record.get('title') or '')}{badge}</summary>"
+        f"{section_heading(record, badge)}"
         f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
-        f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div></details>"
+        f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div>{SECTION_END}"
     )
 
 
 def report_entry(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: bool) -> ReportEntry:
+    return _entry(record, findings, _section(record, findings, with_gold))
+
+
+def copied_report_entry(record: Mapping[str, Any], section: bytes) -> ReportEntry:
+    """The entry of a page without gold whose section was rendered before (copied from a previous page).
+
+    ``record`` needs only the keys the summary reads: doc_id, funding_programmes, amounts and the
+    coverage fields.
+    """
+    return _entry(record, [], section)
+
+
+def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str | bytes) -> ReportEntry:
     return ReportEntry(
         order=_badness(record, findings),
-        section=_section(record, findings, with_gold),
+        section=section,
         found=tuple(name for name in COVERAGE_FIELDS if record.get(name)),
         programmes=" + ".join(record.get("funding_programmes", [])) or "(none named)",
         amounts=tuple((amount["currency"], amount["value"]) for amount in record.get("amounts", [])),
@@ -337,7 +367,7 @@ class ReportBuilder:
         self.add_entry(report_entry(record, findings, self.report is not None))
 
     def add_entry(self, entry: ReportEntry) -> None:
-        section = entry.section.encode("utf-8")
+        section = entry.section if isinstance(entry.section, bytes) else entry.section.encode("utf-8")
         offset = self._scratch.tell()
         self._scratch.write(section)
         self._sections.append((entry.order, offset, len(section)))
@@ -346,11 +376,26 @@ class ReportBuilder:
     def write(self, stream: TextIO) -> None:
         """Write the whole page to ``stream`` and release the scratch file."""
         stream.write(self._head())
-        for _, offset, length in sorted(self._sections):
-            self._scratch.seek(offset)
-            stream.write(self._scratch.read(length).decode("utf-8"))
-        stream.write(f"</main><script>{_SCRIPT}</script></body></html>\n")
-        self._scratch.close()
+        for section in self._ordered_sections():
+            stream.write(section.decode("utf-8"))
+        stream.write(PAGE_END)
+
+    def write_binary(self, stream: BinaryIO) -> None:
+        """Write the whole page to ``stream`` as UTF-8 and release the scratch file (the sections are
+        copied as they are: a page of thousands of documents is not decoded only to be encoded again)."""
+        stream.write(self._head().encode("utf-8"))
+        for section in self._ordered_sections():
+            stream.write(section)
+        stream.write(PAGE_END.encode("utf-8"))
+
+    def _ordered_sections(self) -> Iterator[bytes]:
+        """The sections, worst first; the scratch file is released after the last."""
+        try:
+            for _, offset, length in sorted(self._sections):
+                self._scratch.seek(offset)
+                yield self._scratch.read(length)
+        finally:
+            self._scratch.close()
 
     def _head(self) -> str:
         report, aggregates = self.report, self.aggregates

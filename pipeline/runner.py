@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import logging
 import os
-import re
 import signal
 import threading
 from collections import Counter
@@ -30,13 +28,13 @@ from pydantic import ValidationError
 from pipeline.ingest import IngestError, RawDocument, discover, document_id, read_document
 from pipeline.manifest import MANIFEST_JSON, DocumentState, load_manifest, render_manifest
 from pipeline.models import ErrorEntry, Record
-from pipeline.report import ReportBuilder, ReportEntry, record_report_entry
+from pipeline.previous import PreviousOutputs, line_doc_id
+from pipeline.report import REPORT_HTML, ReportBuilder, ReportEntry, record_report_entry
 from pipeline.tables import COVERAGE_FIELDS, TABLES
 from pipeline.write import (
     ERRORS_JSONL, RECORDS_JSON, RECORDS_JSONL, OutputWriter, RecordOutput, atomic_write_text, record_output, staged_folder,
 )
 
-REPORT_HTML = "report.html"
 MANAGED_FILES = frozenset(
     {RECORDS_JSONL, RECORDS_JSON, ERRORS_JSONL, REPORT_HTML, MANIFEST_JSON, *(t.file_name for t in TABLES)}
 )
@@ -400,25 +398,6 @@ def _outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOptions) 
 # --- the run --------------------------------------------------------------------------------------------------
 
 
-_DOC_ID_PREFIX = re.compile(r'^\{"doc_id":("(?:[^"\\]|\\.)*")')
-
-
-def _line_doc_id(line: str) -> str | None:
-    prefix = _DOC_ID_PREFIX.match(line)
-    return json.loads(prefix.group(1)) if prefix is not None else None
-
-
-def _previous_records(output_dir: Path, wanted: set[str]) -> Iterator[Record]:
-    """Records of unchanged documents read back from the previous records.jsonl, in its doc_id order."""
-    path = output_dir / RECORDS_JSONL
-    if not wanted or not path.exists():
-        return
-    with open(path, encoding="utf-8") as stream:
-        for line in stream:
-            if _line_doc_id(line) in wanted:
-                yield Record.model_validate_json(line)
-
-
 def _previous_errors(output_dir: Path, wanted: set[str]) -> dict[str, ErrorEntry]:
     path = output_dir / ERRORS_JSONL
     if not wanted or not path.exists():
@@ -428,13 +407,21 @@ def _previous_errors(output_dir: Path, wanted: set[str]) -> dict[str, ErrorEntry
 
 
 def _available_previous(output_dir: Path, reused: dict[str, DocumentState]) -> set[str]:
-    """Reused ids whose previous record or error is really in the outputs (they may have been edited)."""
+    """Reused ids whose previous record or error is really in the outputs (they may have been edited).
+
+    A record line out of doc_id order counts as missing: the previous outputs are read forward only.
+    """
     expected_records = {doc_id for doc_id, state in reused.items() if state.outcome == "record"}
     present: set[str] = set()
     path = output_dir / RECORDS_JSONL
     if expected_records and path.exists():
-        with open(path, encoding="utf-8") as stream:
-            present |= {doc_id for doc_id in map(_line_doc_id, stream) if doc_id in expected_records}
+        with open(path, "rb") as stream:  # not decoded: only each line's start is read
+            last = ""
+            for doc_id in map(line_doc_id, stream):
+                if doc_id is not None and doc_id > last:
+                    last = doc_id
+                    if doc_id in expected_records:
+                        present.add(doc_id)
     present |= set(_previous_errors(output_dir, {d for d, s in reused.items() if s.outcome == "error"}))
     return present
 
@@ -493,7 +480,8 @@ def run(
         for doc_id in missing:
             plan.reused.pop(doc_id)
         summary.processed, summary.skipped = len(plan.to_process), len(plan.reused)
-    states = _write_run(plan, input_path, output_path, options, progress)
+    states, again = _write_run(plan, input_path, output_path, options, progress)
+    summary.processed, summary.skipped = summary.processed + again, summary.skipped - again
     _count_states(summary, states)
     summary.errors += len(plan.duplicates)
     if summary.errors:
@@ -503,42 +491,75 @@ def run(
     return summary
 
 
+def _reused_record(previous: PreviousOutputs, doc_id: str) -> PreparedRecord | None:
+    """An unchanged record's outputs: copied from the previous ones, or, where they cannot be, made
+    again from its records.jsonl line; None if that line is not there or not a valid record."""
+    found = previous.take(doc_id)
+    if found is None:
+        return None
+    copied = found.copied
+    if copied is not None:
+        return PreparedRecord(copied.output, copied.report, copied.head["sha256"], copied.head["language"], copied.report.found)
+    try:
+        return prepare_record(Record.model_validate_json(found.line))
+    except ValueError:  # ValidationError too
+        return None
+
+
+def _processed_again(item: InputFile | None, input_path: Path, options: RunOptions) -> Prepared | None:
+    """A reused document processed here after all (its previous record is cut short or not valid);
+    None for a file still being written: it waits for a later run."""
+    return _process_item((item.path, input_path, options.limits)) if item is not None else None
+
+
 def _write_run(
     plan: Plan, input_path: Path, output_path: Path, options: RunOptions, progress: Progress | None
-) -> dict[str, DocumentState]:
-    """Stream every document's outcome, in doc_id order, into a staged output folder and publish it.
+) -> tuple[dict[str, DocumentState], int]:
+    """Stream every document's outcome, in doc_id order, into a staged output folder and publish it;
+    return the documents' states and how many reused ones had to be processed again after all.
 
-    Reused records are read back from the previous outputs as the merge reaches them and new ones are
+    Reused records are copied from the previous outputs as the merge reaches them and new ones are
     written as they arrive, so memory does not grow with the number of documents.
     """
     states: dict[str, DocumentState] = dict(plan.reused)
-    reused_records = _previous_records(output_path, {d for d, s in plan.reused.items() if s.outcome == "record"})
+    reused_records = {d for d, s in plan.reused.items() if s.outcome == "record"}
     reused_errors = _previous_errors(output_path, {d for d, s in plan.reused.items() if s.outcome == "error"})
     produced = _outcomes(plan.to_process, input_path, options)
     fresh = iter(progress(produced) if progress else produced)
     to_process = iter(plan.to_process)
+    inputs = {item.doc_id: item for item in plan.inputs}
+    again = 0
     with staged_folder(output_path) as staging:
         writer, report = OutputWriter(staging), ReportBuilder()
-        for doc_id in sorted({item.doc_id for item in plan.to_process} | set(plan.reused)):
-            if doc_id in plan.reused:
-                outcome: Prepared = (
-                    reused_errors[doc_id] if doc_id in reused_errors else prepare_record(next(reused_records))
-                )
-            else:
-                item, outcome = next(to_process), next(fresh)
-                states[doc_id] = _state(item, outcome)
-            if isinstance(outcome, PreparedRecord):
-                writer.add_output(outcome.output)
-                report.add_entry(outcome.report)
-            else:
-                writer.add_error(outcome)
+        with PreviousOutputs(output_path, reused_records) as previous:
+            for doc_id in sorted({item.doc_id for item in plan.to_process} | set(plan.reused)):
+                outcome: Prepared | None
+                if doc_id in reused_errors:
+                    outcome = reused_errors[doc_id]
+                elif doc_id in reused_records:
+                    outcome = _reused_record(previous, doc_id)
+                    if outcome is None:
+                        outcome = _processed_again(inputs.get(doc_id), input_path, options)
+                        if outcome is None:
+                            del states[doc_id]
+                            continue
+                        states[doc_id] = _state(inputs[doc_id], outcome)
+                        again += 1
+                else:
+                    item, outcome = next(to_process), next(fresh)
+                    states[doc_id] = _state(item, outcome)
+                if isinstance(outcome, PreparedRecord):
+                    writer.add_output(outcome.output)
+                    report.add_entry(outcome.report)
+                else:
+                    writer.add_error(outcome)
         for duplicate in plan.duplicates:
             writer.add_error(_duplicate_error(duplicate))
         writer.close()
-        with open(staging / REPORT_HTML, "w", encoding="utf-8", newline="") as stream:
-            report.write(stream)
+        with open(staging / REPORT_HTML, "wb") as stream:
+            report.write_binary(stream)
         atomic_write_text(staging / MANIFEST_JSON, render_manifest(states))
-    return states
+    return states, again
 
 
 def _count_states(summary: RunSummary, states: dict[str, DocumentState]) -> None:

@@ -159,7 +159,7 @@ def table_cells(table: Table, record: Record) -> list[list[str]]:
     return [[safe_cell(row[c.name]) for c in table.columns] for row in table.rows(record)]
 
 
-def _csv_text(rows: Iterable[list[str]]) -> str:
+def csv_text(rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -167,7 +167,7 @@ def _csv_text(rows: Iterable[list[str]]) -> str:
 
 def table_csv(table: Table, records: Sequence[Record]) -> str:
     header = [[c.name for c in table.columns]]
-    return _csv_text(header) + "".join(_csv_text(table_cells(table, record)) for record in records)
+    return csv_text(header) + "".join(csv_text(table_cells(table, record)) for record in records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +186,7 @@ class RecordOutput:
 
 
 def record_output(record: Record) -> RecordOutput:
-    rows = tuple(_csv_text(table_cells(table, record)).encode("utf-8") for table in TABLES)
+    rows = tuple(csv_text(table_cells(table, record)).encode("utf-8") for table in TABLES)
     return RecordOutput(record.doc_id, record_json(record) + b"\n", record_array_item(record), rows)
 
 
@@ -200,7 +200,7 @@ class OutputWriter:
             name: open(folder / name, "wb") for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
         }
         for table in TABLES:
-            self._streams[table.file_name].write(_csv_text([[c.name for c in table.columns]]).encode("utf-8"))
+            self._streams[table.file_name].write(csv_text([[c.name for c in table.columns]]).encode("utf-8"))
         self._records = 0
 
     def add_record(self, record: Record) -> None:
