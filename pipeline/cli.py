@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -165,13 +166,23 @@ def _gate(args: argparse.Namespace, report) -> int:  # type: ignore[no-untyped-d
     return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
+# The exit status of a program stopped by SIGPIPE, as a shell reports it (128 + 13).
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     if args.command is None:
         args = _parser().parse_args(["run", *(argv or [])])
-    if args.command == "audit":
-        return command_audit(args)
-    if args.command == "watch":
-        return command_watch(args)
-    return command_run(args)
+    try:
+        if args.command == "audit":
+            return command_audit(args)
+        if args.command == "watch":
+            return command_watch(args)
+        return command_run(args)
+    except BrokenPipeError:
+        # whoever read the summary stopped reading (``| head``): outputs are written as usual, and the
+        # interpreter must not fail again flushing the closed stream at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

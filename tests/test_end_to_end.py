@@ -1,6 +1,7 @@
 """The sample raw/ folder through the whole pipeline, scored against the seed gold files."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,17 @@ def test_audit_command_prints_scores(output_dir: Path) -> None:
     completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr
     assert "organisations" in completed.stdout and "language accuracy" in completed.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # `run_pipeline.py run ... | head -1`: the summary's reader is gone; the run's outputs are complete
+    command = [sys.executable, "run_pipeline.py", "run", "--input", "raw", "--output", str(tmp_path / "out"), "--no-progress"]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before anything is written
+    try:
+        completed = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in completed.stderr and "BrokenPipeError" not in completed.stderr, completed.stderr
+    assert completed.returncode == 141  # as a shell reports a program stopped by SIGPIPE
+    assert len(read_records(tmp_path / "out" / "records.jsonl")) == 5
