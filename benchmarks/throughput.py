@@ -9,7 +9,7 @@ of one do not leak into the next. Prints:
 - documents/s and MB/s per core of a full run (read, normalise, detect, split, extract, validate, write),
   the start-up cost (imports, data files, models) apart;
 - peak resident memory of the run;
-- the time of a re-run on unchanged input (when ``run`` takes ``force``);
+- the time of a re-run on unchanged input (when ``run`` takes ``force``), and of one with one new document;
 - the speed-up of 2 workers over 1 (when ``run`` takes ``workers``);
 - how the run time grows from N to 4N documents (linear: 4.0);
 - dates: ``dateparser.search.search_dates`` against ``pipeline.extract.dates.extract_dates``, and
@@ -109,6 +109,19 @@ def _measure_run(
         rerun_wall_s=rerun_wall,
         errors=summary.errors,
     )
+
+
+def _measure_one_more(input_dir: str, output_dir: str, call: dict[str, Any], new_document: str) -> tuple[float, int]:
+    """(seconds, documents processed) of a run after ``new_document`` is added to a processed folder."""
+    from pipeline import extract_text
+    from pipeline.runner import run
+
+    for text in WARM_UP_TEXTS:
+        extract_text(text)
+    (Path(input_dir) / "zz_one_more.txt").write_text(new_document, encoding="utf-8")
+    started = time.perf_counter()
+    summary = run(input_dir, output_dir, **call)
+    return time.perf_counter() - started, summary.processed
 
 
 def _measure_documents(input_dir: str, count: int) -> tuple[int, float, int]:
@@ -337,6 +350,13 @@ def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
     single = in_fresh_process(_measure_run, str(workdir / "corpus_n"), str(workdir / "out_n"), first_run, rerun)
     _report_single_worker(single, small.total_bytes, workdir / "corpus_n")
     _report_two_workers(single, workdir)
+    if rerun is not None:
+        one_more = (RAW_DIR / "seed_001.txt").read_text(encoding="utf-8")
+        seconds, processed = in_fresh_process(
+            _measure_one_more, str(workdir / "corpus_n"), str(workdir / "out_n"), rerun, one_more
+        )
+        _line("one new document", f"{seconds:.2f} s to add it to the {n} processed ({processed} processed, the "
+              "others' outputs copied)")
     grown = in_fresh_process(_measure_run, str(workdir / "corpus_4n"), str(workdir / "out_4n"), first_run, None)
     _line("growth N -> 4N", f"{grown.wall_s / single.wall_s:.2f} (linear 4.00): {n} docs {single.wall_s:.1f} s, "
           f"{4 * n} docs {grown.wall_s:.1f} s; peak RSS {_mb(grown.peak_rss_kib)}")
