@@ -103,7 +103,28 @@ class DataTable:
 # phrases by the first two letters of their first word tries only the few that can start at a given word.
 
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _KEY_LENGTH = 2
+
+
+def _non_word_class() -> str:
+    r"""A character set of the characters before a word start other than " " and "\n" (see ``key_patterns``):
+    the non-word characters of the Basic Multilingual Plane, listed, and every character beyond it.
+
+    Listed characters make a table the engine tests a character against in one step; ``\W`` is a lookup
+    in the Unicode database for each character. Characters beyond the plane are rare, and
+    ``PhraseIndex.scan`` drops the word characters among them.
+    """
+    plane = "".join(map(chr, range(0x10000)))
+    codes = sorted({ord(char) for char in re.findall(r"\W", plane)} - {ord(" "), ord("\n")})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    items = (f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
+    return "[" + "".join(items) + "\\U00010000-\\U0010ffff]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,19 +138,23 @@ class PhraseHit:
 class PhraseIndex:
     """Tagged phrases, indexed by the first two letters of their first word (lower-cased)."""
 
-    # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may start
-    keys: re.Pattern[str]
+    # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may
+    # start: ``key_regex`` split by the character before the word start (see ``key_patterns``)
+    keys: tuple[re.Pattern[str], ...]
     patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
     tags: Mapping[str, str]  # group name -> tag
 
     def scan(self, text: str) -> Iterator[PhraseHit]:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
-        resume = 0
-        # the key pattern takes the character before the word start: a space in front of the text stands
+        # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        for key in self.keys.finditer(" " + lower_same_length(text)):
+        lowered = " " + lower_same_length(text)
+        keys = [key for pattern in self.keys for key in pattern.finditer(lowered)]
+        keys.sort(key=re.Match.start)
+        resume = 0
+        for key in keys:
             start = key.start()
-            if start < resume:
+            if start < resume or (lowered[start] > "\uffff" and _WORD_CHAR.match(lowered, start)):
                 continue
             found = self.patterns[key.group()[1:]].match(text, start)
             if found is not None and found.lastgroup is not None:
@@ -157,7 +182,7 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
         patterns[key] = re.compile("|".join(branches))
         conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
-    return PhraseIndex(re.compile(key_regex(conditions)), patterns, tags)
+    return PhraseIndex(key_patterns(conditions), patterns, tags)
 
 
 def lowered_condition(phrases: list[str]) -> str:
@@ -180,6 +205,23 @@ def key_regex(keys: Mapping[str, str]) -> str:
     Testing the condition inside the regex passes over the many word starts where no phrase starts ("pro",
     "po") without a call each.
     """
+    return r"\W" + _keys_body(keys)
+
+
+def key_patterns(keys: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
+    """``key_regex(keys)`` as three patterns, by the character before the word start: a space, a line break,
+    another one (or a word character beyond the Basic Multilingual Plane, which the caller drops).
+
+    A pattern opening with one literal character lets the engine find its next place in a fast loop; one
+    opening with a set of characters tests each character in turn, several times slower. Most words
+    follow a space or a line break.
+    """
+    body = _keys_body(keys)
+    return re.compile(" " + body), re.compile("\n" + body), re.compile(_NON_WORD_CLASS + body)
+
+
+def _keys_body(keys: Mapping[str, str]) -> str:
+    """The keys of ``key_regex``, grouped under their first letter."""
     same_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
         same_first.setdefault(key[0], []).append(key)
@@ -187,7 +229,10 @@ def key_regex(keys: Mapping[str, str]) -> str:
         re.escape(first) + "(?:" + "|".join(_key_rest(key, grouped, keys[key]) for key in grouped) + ")"
         for first, grouped in same_first.items()
     ]
-    return r"\W(?:" + "|".join(groups) + ")"
+    return "(?:" + "|".join(groups) + ")"
+
+
+_NON_WORD_CLASS = _non_word_class()
 
 
 def _key_rest(key: str, same_first: list[str], condition: str) -> str:

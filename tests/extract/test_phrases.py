@@ -98,3 +98,27 @@ def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
             resume = found.end()
             expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
     assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+
+
+# every kind of character that may stand before a word: space, line break, others in and beyond the Basic
+# Multilingual Plane, and word characters beyond it ("𝐀"), before which no word starts
+_BEFORE_WORDS = " \n\t.,(„-_\xa0\u2028\U0001f600\U0001d400١"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_BEFORE_WORDS, "fond", "Fondu", "pro", "azyl", "EEA", "eea", "kok", "pr", "x"]),
+                max_size=12))
+def test_scan_finds_keys_after_every_kind_of_non_word_character(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+                         ("ko{,k}", "short", True), ("pr", "two", True)], "test")
+    lowered = lower_same_length(text)
+    plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
+    expected = []
+    resume = 0
+    for key in plain.finditer(lowered):
+        found = index.patterns[key.group()].match(text, key.start())
+        if key.start() >= resume and found is not None and found.lastgroup is not None:
+            resume = found.end()
+            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
