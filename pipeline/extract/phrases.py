@@ -7,7 +7,7 @@ data file (``DataTable``) and a fast index of many phrases (``PhraseIndex``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,6 +246,27 @@ def _key_rest(key: str, same_first: list[str], condition: str) -> str:
         # back at the word start (a look-behind over the key's letters) the condition looks ahead
         rest += f"(?<=(?={condition}){'.' * len(key)})"
     return rest
+
+
+def leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of the alternation of ``patterns`` finds in ``text`` (none may match the empty string):
+    at the leftmost place where one of them matches, the first of them that matches there, then on from its end.
+
+    Split into patterns that each open with one literal character, a scan lets the engine find their places
+    in a fast loop; one pattern opening with a set of characters tests every character in turn.
+    """
+    pending = [pattern.search(text) for pattern in patterns]
+    while True:
+        best: re.Match[str] | None = None
+        for found in pending:
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        if best is None:
+            return
+        yield best
+        end = best.end()
+        # a pattern's next match from ``end`` on: the one found before, unless that one started earlier
+        pending = [found if found is None or found.start() >= end else found.re.search(text, end) for found in pending]
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.phrases import build_index, key_regex, lowered_condition
+from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition
 from pipeline.folding import lower_same_length
 
 _KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
@@ -122,3 +122,15 @@ def test_scan_finds_keys_after_every_kind_of_non_word_character(pieces: list[str
             resume = found.end()
             expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
     assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+
+
+_SOME_PATTERNS = ["ab", "b", "abc", "a(?=b)", "ba+", "c(?<=bc)a", "a{2,3}", "[ab]c", "cb|bb"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SOME_PATTERNS), min_size=1, max_size=4), st.text(alphabet="abc ", max_size=30))
+def test_leftmost_matches_are_the_matches_of_the_alternation(sources: list[str], text: str) -> None:
+    alternation_ = re.compile("|".join(f"(?:{source})" for source in sources))
+    expected = [(m.span(), m.group()) for m in alternation_.finditer(text)]
+    patterns = [re.compile(source) for source in sources]
+    assert [(m.span(), m.group()) for m in leftmost_matches(patterns, text)] == expected
