@@ -565,6 +565,10 @@ def _scan(text: str, hint: str, strict: bool) -> list[_Candidate]:
 # --- public -------------------------------------------------------------------------------------------
 
 
+# the model's validator given a dict: the same checks as the keyword constructor, in less time per mention
+_new_mention = Mention.__pydantic_validator__.validate_python
+
+
 def extract_countries(text: str, language: str) -> list[Mention]:
     """Every country named in ``text``, in text order: value = ISO 3166-1 alpha-2.
 
@@ -572,7 +576,9 @@ def extract_countries(text: str, language: str) -> list[Mention]:
     equal a country name need a list of countries around them, and labels the rule.
     """
     return [
-        Mention(value=code, evidence=make_evidence(text, candidate.start, candidate.end), rule=candidate.rule)
+        _new_mention(
+            {"value": code, "evidence": make_evidence(text, candidate.start, candidate.end), "rule": candidate.rule}
+        )
         for candidate in _scan(text, language, strict=True)
         for code in candidate.codes
     ]
