@@ -148,7 +148,7 @@ class PhraseIndex:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        lowered = " " + lower_same_length(text)
+        lowered = _spaced_lowered(text)
         keys = [key for pattern in self.keys for key in pattern.finditer(lowered)]
         keys.sort(key=re.Match.start)
         resume = 0
@@ -160,6 +160,22 @@ class PhraseIndex:
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
+
+
+# The last text given to ``_spaced_lowered`` and what it made of it: the stages scanning one document with
+# their indexes (codes, contacts, programmes) lower-case it once. One entry, for the document at hand.
+_last_lowered: tuple[str, str] = ("", " ")
+
+
+def _spaced_lowered(text: str) -> str:
+    """" " + ``lower_same_length(text)``, made once for the same text object (strings do not change)."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    lowered = " " + lower_same_length(text)
+    _last_lowered = (text, lowered)
+    return lowered
 
 
 def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
