@@ -88,7 +88,7 @@ def code_data() -> CodeData:
     if not all(re.fullmatch(r"[A-Z]{2}", country) for country in countries):
         raise shapes.error("eea_countries", "must hold ISO 3166-1 alpha-2 codes")
     return CodeData(
-        labels=build_index([(label, "label", True) for label in labels], _DATA),
+        labels=build_index([(label, "label", True) for label in labels], _DATA, shared=True),
         call_cues=re.compile(alternation(call_cues)),
         eea_countries=frozenset(countries),
         call_window=raw.table("limits").positive_int("call_window"),

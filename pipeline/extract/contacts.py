@@ -139,7 +139,7 @@ def contact_data() -> ContactData:
         email=re.compile(_email_regex(at_words, dot_words)),
         at_signs=_at_sign_patterns(at_words),
         dot_words=re.compile(_bracketed(dot_words)),
-        cues=build_index([(cue, "cue", True) for cue in cues], _DATA),
+        cues=build_index([(cue, "cue", True) for cue in cues], _DATA, shared=True),
         person=re.compile(rf"(?:[ \t]*:)?\s{{1,3}}(?:{role}[ \t]+){{0,{max_roles}}}" + _PERSON_NAME),
         next_person=re.compile(
             rf"[ \t]*(?:,|;|{alternation(conjunctions)})[ \t]*(?:{role}[ \t]+){{0,{max_roles}}}" + _PERSON_NAME

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,16 +142,18 @@ class PhraseIndex:
     # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may
     # start: ``key_regex`` split by the character before the word start (see ``key_patterns``)
     keys: tuple[re.Pattern[str], ...]
+    key_at: re.Pattern[str]  # ``key_regex`` itself, matched at one place
+    conditions: Mapping[str, str]  # key -> what the text must hold from the word start on (``key_regex``)
     patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
     tags: Mapping[str, str]  # group name -> tag
+    shared: bool  # its keys are looked for in the scan shared with the other shared indexes
 
     def scan(self, text: str) -> Iterator[PhraseHit]:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
         lowered = _spaced_lowered(text)
-        keys = [key for pattern in self.keys for key in pattern.finditer(lowered)]
-        keys.sort(key=re.Match.start)
+        keys = _shared_keys(self, text, lowered) if self.shared else self.own_keys(lowered)
         resume = 0
         for key in keys:
             start = key.start()
@@ -160,6 +163,39 @@ class PhraseIndex:
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
+
+    def own_keys(self, lowered: str) -> list[re.Match[str]]:
+        """The matches of ``key_regex`` in ``lowered``, in order (a word character beyond the Basic
+        Multilingual Plane before a key is left for ``scan`` to drop)."""
+        keys = [key for pattern in self.keys for key in pattern.finditer(lowered)]
+        keys.sort(key=re.Match.start)
+        return keys
+
+
+# Indexes built with ``shared=True`` (codes, contacts, programmes): the first of them to scan a document
+# looks for the keys of all of them in one pass, which costs little more than a pass for one (the engine
+# spends its time finding the word starts). One entry, for the document at hand.
+_SHARED: list[PhraseIndex] = []
+_shared_patterns: tuple[int, tuple[re.Pattern[str], ...]] = (0, ())
+_last_keys: tuple[str, int, dict[int, list[re.Match[str]]]] = ("", 0, {})
+
+
+def _shared_keys(index: PhraseIndex, text: str, lowered: str) -> list[re.Match[str]]:
+    """``index.own_keys(lowered)``, from the shared scan of ``text`` (``lowered`` is made from it)."""
+    global _last_keys, _shared_patterns
+    last = _last_keys
+    count = len(_SHARED)
+    if last[0] is not text or last[1] != count:
+        if _shared_patterns[0] != count:
+            _shared_patterns = (count, _any_key_patterns([shared.conditions for shared in _SHARED]))
+        # where some index has a key: each index's own keys are among these places
+        places = sorted({place.start() for pattern in _shared_patterns[1] for place in pattern.finditer(lowered)})
+        keys = {
+            id(shared): list(filter(None, map(shared.key_at.match, repeat(lowered, len(places)), places)))
+            for shared in _SHARED
+        }
+        last = _last_keys = (text, count, keys)
+    return last[2][id(index)]
 
 
 # The last text given to ``_spaced_lowered`` and what it made of it: the stages scanning one document with
@@ -178,8 +214,12 @@ def _spaced_lowered(text: str) -> str:
     return lowered
 
 
-def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
-    """Index of (phrase, tag, ignore_case) triples; a phrase's first two letters must be literal."""
+def build_index(tagged: list[tuple[str, str, bool]], file: str, shared: bool = False) -> PhraseIndex:
+    """Index of (phrase, tag, ignore_case) triples; a phrase's first two letters must be literal.
+
+    A ``shared`` index joins the scan shared by all shared indexes (see ``_shared_keys``): for the few
+    indexes every document is scanned with.
+    """
     by_key: dict[str, list[tuple[str, str, bool]]] = {}
     for phrase, tag, ignore_case in tagged:
         head = _WORD.match(phrase)
@@ -198,7 +238,12 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
         patterns[key] = re.compile("|".join(branches))
         conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
-    return PhraseIndex(key_patterns(conditions), patterns, tags)
+    index = PhraseIndex(
+        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, tags, shared
+    )
+    if shared:
+        _SHARED.append(index)
+    return index
 
 
 def lowered_condition(phrases: list[str]) -> str:
@@ -232,8 +277,34 @@ def key_patterns(keys: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
     opening with a set of characters tests each character in turn, several times slower. Most words
     follow a space or a line break.
     """
-    body = _keys_body(keys)
+    return _split_by_character_before(_keys_body(keys))
+
+
+def _split_by_character_before(body: str) -> tuple[re.Pattern[str], ...]:
     return re.compile(" " + body), re.compile("\n" + body), re.compile(_NON_WORD_CLASS + body)
+
+
+def _any_key_patterns(indexes: Sequence[Mapping[str, str]]) -> tuple[re.Pattern[str], ...]:
+    """Patterns like ``key_patterns``, for the places where one of several indexes (their keys and
+    conditions) has a key: each index's ``key_regex`` matches at some of them, and nowhere else.
+
+    A key holds where one of its indexes' conditions holds; where a longer key stands, the shorter one
+    still counts (one index may have the shorter key alone). The keys are grouped under their first letter
+    and looked for ahead, so that each match takes only the character before the word start.
+    """
+    merged: dict[str, set[str]] = {}
+    for conditions in indexes:
+        for key, condition in conditions.items():
+            merged.setdefault(key, set()).add(condition)
+    same_first: dict[str, list[str]] = {}
+    for key in sorted(merged):
+        rest = re.escape(key[1:])
+        if "" not in merged[key]:  # a key without a condition holds wherever it stands
+            either = "|".join(sorted(merged[key]))
+            rest += f"(?<=(?=(?:{either})){'.' * len(key)})"
+        same_first.setdefault(key[0], []).append(rest)
+    groups = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in same_first.items()]
+    return _split_by_character_before("(?=" + "|".join(groups) + ")")
 
 
 def _keys_body(keys: Mapping[str, str]) -> str:

@@ -98,7 +98,7 @@ def programme_data() -> ProgrammeData:
         generic += [phrase.lower() for phrase in section.phrases("generic_funders")]
     limits = raw.table("limits")
     return ProgrammeData(
-        phrases=build_index(entries + [(cue, _CUE, True) for cue in cues], _DATA),
+        phrases=build_index(entries + [(cue, _CUE, True) for cue in cues], _DATA, shared=True),
         label=re.compile(_label_line(labels)),
         label_after_break=re.compile("\n" + _label_line(labels)),
         future=re.compile(alternation(future)),

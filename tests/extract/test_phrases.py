@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import phrases as phrases_module
+from pipeline.extract.codes import code_data
+from pipeline.extract.contacts import contact_data
 from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition
+from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
 
 _KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
@@ -134,3 +139,27 @@ def test_leftmost_matches_are_the_matches_of_the_alternation(sources: list[str],
     expected = [(m.span(), m.group()) for m in alternation_.finditer(text)]
     patterns = [re.compile(source) for source in sources]
     assert [(m.span(), m.group()) for m in leftmost_matches(patterns, text)] == expected
+
+
+def _shared_indexes() -> list[phrases_module.PhraseIndex]:
+    """The indexes of the stages that share their scan (their data loaded)."""
+    code_data()
+    contact_data()
+    programme_data()
+    return list(phrases_module._SHARED)
+
+
+_SHARED_PIECES = [
+    "Číslo projektu", "Project number", "ITMS2014+ kód", "kontaktujte", "Contact person", "obraťte se na",
+    "Fond pro azyl, migraci a integraci", "EEA Grants", "Fondy EHP", "s podporou", "z prostředků", "financováno z",
+    "Erasmus+", "sp", "s", "pr", "Programu", "ko", ":", " ", "\n", "(", "„", "\U0001d400", "\U0001f600", "-", "x",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SHARED_PIECES), max_size=14))
+def test_shared_scan_finds_what_each_index_finds_alone(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for index in _shared_indexes():
+        alone = dataclasses.replace(index, shared=False)
+        assert list(index.scan(text)) == list(alone.scan(text))
