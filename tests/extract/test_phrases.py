@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
-from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition
+from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition, phrase_regex
 from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
 
@@ -163,3 +163,21 @@ def test_shared_scan_finds_what_each_index_finds_alone(pieces: list[str]) -> Non
     for index in _shared_indexes():
         alone = dataclasses.replace(index, shared=False)
         assert list(index.scan(text)) == list(alone.scan(text))
+
+
+_CONDITION_PHRASES = ["fond{,u} pro azyl", "Fond pro azyl", "fondy", "EEA", "s podporou", "s finanční podporou",
+                      "Program{em,u,} Aktivní občané", "Programme", "s{,e} pomocí", "İstanbul"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CONDITION_PHRASES), min_size=1, max_size=5),
+       st.lists(st.sampled_from(["fond", "FONDU", "Fondy", " ", "  ", "\n", "pro", "azyl", "eea", "s", "se",
+                                 "podporou", "finanční", "programem", "aktivní", "občané", "pomocí", "x",
+                                 "i̇stanbul", "İstanbul", "ſ", "s  podporou", "Fond\npro  azyl", "FONDU pro azyl",
+                                 "se pomocí", "programem  aktivní\tobčané", "s finanční\npodporou"]), max_size=10))
+def test_lowered_condition_holds_where_one_of_its_phrases_does(phrases: list[str], pieces: list[str]) -> None:
+    text = lower_same_length("".join(pieces))
+    condition = re.compile(lowered_condition(phrases))
+    plain = re.compile("(?:" + "|".join(f"(?i:{phrase_regex(phrase)})(?!\\w)" for phrase in phrases) + ")")
+    for start in range(len(text) + 1):
+        assert (condition.match(text, start) is None) == (plain.match(text, start) is None)
