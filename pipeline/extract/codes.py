@@ -40,6 +40,17 @@ _SHAPE = re.compile(
     + r")(?![\w/-])"
 )
 
+# Each shape holds a rarer character at a fixed offset from its start: "." after two capitals ("CZ.03"), a
+# dash after four characters ("2021-1-", "CZ03-0097"). Patterns opening with one literal character let the
+# engine find those fast, where a pattern opening with a set ([A-Z\d]) enters at every capital and digit;
+# the shape is then matched from the start each implies. Each mark pattern checks what the shapes need
+# around the mark, so only the rare places where a shape may start are tried.
+_SHAPE_MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\.(?<=[A-Z]{2}\.)(?=\d{2})"), 2),  # eu
+    (re.compile(r"-(?<=\d{4}-|[A-Z]{2}\d{2}-)(?=\d)"), 4),  # erasmus, eea
+    (re.compile(r"–(?<=[A-Z]{2}\d{2}–)(?=\d{4})"), 4),  # eea
+)
+
 # After a label: ":" or a dash, at most one blank line, then a code: one token, maybe followed by a few
 # upper-case tokens holding a digit ("SK 2016"), never by a word of prose ("312041A123 Status").
 _TOKEN_END = r"(?![^\s,;)\]])"
@@ -77,7 +88,7 @@ def code_data() -> CodeData:
     if not all(re.fullmatch(r"[A-Z]{2}", country) for country in countries):
         raise shapes.error("eea_countries", "must hold ISO 3166-1 alpha-2 codes")
     return CodeData(
-        labels=build_index([(label, "label", True) for label in labels], _DATA),
+        labels=build_index([(label, "label", True) for label in labels], _DATA, shared=True),
         call_cues=re.compile(alternation(call_cues)),
         eea_countries=frozenset(countries),
         call_window=raw.table("limits").positive_int("call_window"),
@@ -116,8 +127,21 @@ def _labelled_codes(text: str, data: CodeData) -> Iterator[Mention]:
         yield Mention(value=value, evidence=make_evidence(text, start, end), rule="code.label")
 
 
+def shape_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_SHAPE.finditer(text)``, found from the shapes' marks (see ``_SHAPE_MARKS``)."""
+    starts = sorted({mark.start() - offset for pattern, offset in _SHAPE_MARKS for mark in pattern.finditer(text)})
+    end = 0  # matches do not overlap: the next one starts after the previous one
+    for start in starts:
+        if start < end:
+            continue
+        found = _SHAPE.match(text, start)
+        if found is not None:
+            end = found.end()
+            yield found
+
+
 def _shaped_codes(text: str, data: CodeData) -> Iterator[Mention]:
-    for found in _SHAPE.finditer(text):
+    for found in shape_matches(text):
         if _accepted_shape(found, data) and found.lastgroup is not None:
             rule = _SHAPE_RULES[found.lastgroup]
             yield Mention(value=found.group(), evidence=make_evidence(text, found.start(), found.end()), rule=rule)

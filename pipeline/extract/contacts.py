@@ -22,6 +22,7 @@ from pipeline.extract.phrases import (
     PhraseIndex,
     alternation,
     build_index,
+    leftmost_matches,
 )
 from pipeline.models import ContactPerson, Mention
 from pipeline.spans import make_evidence
@@ -55,6 +56,11 @@ def _at_sign_regex(at_words: list[str]) -> str:
     return r"[@\[({](?:(?<=@)|(?<=" + _OPENING_BRACKET + ")" + _after_opening_bracket(at_words) + ")"
 
 
+def _at_sign_patterns(at_words: list[str]) -> tuple[re.Pattern[str], ...]:
+    """``_at_sign_regex`` as one pattern per first character, each opening with it (see ``leftmost_matches``)."""
+    return re.compile("@"), *(re.compile(re.escape(bracket) + _after_opening_bracket(at_words)) for bracket in "[({")
+
+
 def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
     at = rf"(?:@|{_bracketed(at_words)})"
     dot = rf"(?:\.|{_bracketed(dot_words)})"
@@ -68,9 +74,12 @@ def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
 # "(?<![\w@./-])(?:https?://|www\.)" case-blind, spelled out ("ſ" is a case-blind "s") so that the pattern
 # opens with a character set and the engine skips straight to the next "h" or "w"; the look-behind comes
 # after the first letter (it spans it)
-_URL = re.compile(
-    r"[hHwW](?<![\w@./-][hHwW])(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)"
-    r"[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}"
+_URL_REST = r"[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}"
+_URL = re.compile(r"[hHwW](?<![\w@./-][hHwW])(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)" + _URL_REST)
+# the same, one pattern per first letter (see ``leftmost_matches``)
+_URL_OPENINGS = {"h": r"[tT][tT][pP][sSſ]?://", "w": r"[wW][wW]\."}
+_URLS = tuple(
+    re.compile(rf"{letter}(?<![\w@./-]{letter}){_URL_OPENINGS[letter.lower()]}{_URL_REST}") for letter in "hHwW"
 )
 _URL_HOST = re.compile(r"(?:https?://[\w-]+(?:\.[\w-]+)+|www\.[\w-]+\.[\w-]+)", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?-–—"
@@ -88,7 +97,7 @@ _SENTENCE_END = re.compile(rf"[.!?](?=\s+[{UPPER_LETTERS}]|\s*$)|\n[ \t]*\n")
 @dataclass(frozen=True, slots=True)
 class ContactData:
     email: re.Pattern[str]
-    at_sign: re.Pattern[str]  # "@" or its bracketed spelling: where an address can be
+    at_signs: tuple[re.Pattern[str], ...]  # "@" or its bracketed spelling: where an address can be
     dot_words: re.Pattern[str]
     cues: PhraseIndex
     person: re.Pattern[str]  # matched right after a cue
@@ -128,9 +137,9 @@ def contact_data() -> ContactData:
     role = rf"(?:(?:{_word_alternation(roles)})[{LOWER_LETTERS}]{{0,20}}|{title})"
     return ContactData(
         email=re.compile(_email_regex(at_words, dot_words)),
-        at_sign=re.compile(_at_sign_regex(at_words)),
+        at_signs=_at_sign_patterns(at_words),
         dot_words=re.compile(_bracketed(dot_words)),
-        cues=build_index([(cue, "cue", True) for cue in cues], _DATA),
+        cues=build_index([(cue, "cue", True) for cue in cues], _DATA, shared=True),
         person=re.compile(rf"(?:[ \t]*:)?\s{{1,3}}(?:{role}[ \t]+){{0,{max_roles}}}" + _PERSON_NAME),
         next_person=re.compile(
             rf"[ \t]*(?:,|;|{alternation(conjunctions)})[ \t]*(?:{role}[ \t]+){{0,{max_roles}}}" + _PERSON_NAME
@@ -152,7 +161,7 @@ def _email_value(found: re.Match[str], data: ContactData) -> str:
 def _email_matches(text: str, data: ContactData) -> Iterator[re.Match[str]]:
     """Addresses found from their "@": a full scan would try the local part at every word."""
     resume = 0
-    for at_sign in data.at_sign.finditer(text):
+    for at_sign in leftmost_matches(data.at_signs, text):
         start = at_sign.start()
         if start < resume:
             continue
@@ -195,7 +204,7 @@ def _url_end(text: str, start: int, end: int) -> int:
 def extract_urls(text: str) -> list[Mention]:
     """Every web address (``http(s)://...`` or ``www....``), in text order, as printed."""
     urls: list[Mention] = []
-    for found in _URL.finditer(text):
+    for found in leftmost_matches(_URLS, text):
         end = _url_end(text, found.start(), found.end())
         if _URL_HOST.match(text, found.start(), end) is None:
             continue
@@ -262,6 +271,8 @@ def extract_contact_persons(text: str, language: str) -> list[ContactPerson]:
     """
     data = contact_data()
     names = list(_names(text, data))
+    if not names:
+        return []
     emails = list(_email_matches(text, data))
     email_starts = [found.start() for found in emails]
     persons: list[ContactPerson] = []

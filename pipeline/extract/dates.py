@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from pipeline.extract.phrases import leftmost_matches
 from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import DateMention, DatePrecision, DateRole
@@ -215,10 +216,12 @@ def _word_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
 @dataclass(frozen=True, slots=True)
 class DatePatterns:
     year: re.Pattern[str]  # every date holds one: the scan starts from the years
+    years: tuple[re.Pattern[str], ...]  # ``year`` as one pattern per literal opening (see ``leftmost_matches``)
     iso: re.Pattern[str]  # the one form that starts with its year
     master: re.Pattern[str]  # ranges and lists first, then single dates; all end with their year
     singles: re.Pattern[str]  # single dates only, tried where a range turned out invalid
-    word_start: re.Pattern[str]  # where a date may begin: a number, or a word (group "word") of a month's length
+    # where a date may begin: a number of one or two digits, or a word (group "word") of a month's length
+    word_start: re.Pattern[str]
     year_lead: re.Pattern[str]  # what may stand right before the year of a date
     cue: re.Pattern[str]
     filler_gap: re.Pattern[str]  # what may stand between a preposition and its date
@@ -313,10 +316,16 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # pattern opening with a digit lets the engine skip to the next "1" or "2" instead of testing the
         # look-behind at every character
         year=re.compile(r"(?P<year>1(?<!\d1)9\d\d|2(?<!\d2)0\d\d|2(?<!\d2)100)(?!\d)"),
+        # each opening with its first digits: the engine finds a literal opening in a fast loop, where a set of
+        # characters is tested at every character
+        years=tuple(
+            re.compile(year) for year in (r"19(?<!\d19)\d\d(?!\d)", r"20(?<!\d20)\d\d(?!\d)", r"2100(?<!\d2100)(?!\d)")
+        ),
         iso=re.compile(f"(?P<iso>{iso})"),
         # every pattern starting at a word takes the whole word as a month's name: a word of another
-        # length cannot start a date
-        word_start=re.compile(rf"{left}\d|(?<!\w)(?P<word>{month_words})"),
+        # length cannot start a date; every pattern starting at a number takes one or two digits and then
+        # no digit (a day, a month), so a longer number cannot start one either
+        word_start=re.compile(rf"{left}\d(?!\d\d)|(?<!\w)(?P<word>{month_words})"),
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
@@ -338,6 +347,17 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
 
 LEXICON = parse_lexicon(load_data(DATA_NAME))
 PATTERNS = build_patterns(LEXICON)
+
+
+def _not_in_dates(lexicon: DateLexicon) -> str:
+    """Common characters no date holds: a date is letters, digits, spaces, ".,/-", dashes and the letters of
+    its vocabulary (ordinal suffixes, joiners, connectors), never a line break or a colon."""
+    vocabulary = "".join([*lexicon.dashes, *lexicon.ordinal_suffixes, *lexicon.day_month_joiners,
+                          *lexicon.range_connectors, *lexicon.list_connectors, *lexicon.roman_months])
+    return "".join(mark for mark in "\n:;()" if mark not in vocabulary)
+
+
+_NOT_IN_DATES = _not_in_dates(LEXICON)
 # a clause ends at "!", "?", ";" or a period after a word ("... 2019. Next"); "z. s." and "27. 2." do not
 _CLAUSE_BREAK = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
@@ -597,7 +617,12 @@ def _may_open_date(word: re.Match[str]) -> bool:
 
 def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch | None:
     """The first valid date that starts after ``floor`` and ends with ``year``."""
-    for word in PATTERNS.word_start.finditer(text, max(floor, year.start() - MAX_DATE_CHARS), year.start() + 1):
+    start = max(floor, year.start() - MAX_DATE_CHARS)
+    for mark in _NOT_IN_DATES:  # a date starts after the last of these before its year
+        start = max(start, text.rfind(mark, start, year.start()) + 1)
+    # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
+    # end from cutting the year short, where the year would pass for a number of one or two digits
+    for word in PATTERNS.word_start.finditer(text, start, year.start()):
         if not _may_open_date(word):
             continue
         m = PATTERNS.master.match(text, word.start())
@@ -625,7 +650,7 @@ def find_matches(text: str) -> list[FoundMatch]:
     """
     matches: list[FoundMatch] = []
     done = 0
-    for year in PATTERNS.year.finditer(text):
+    for year in leftmost_matches(PATTERNS.years, text):
         if year.start() < done:
             continue
         found = _read(PATTERNS.iso.match(text, year.start()))
@@ -800,12 +825,18 @@ def extract_dates(text: str, language: str) -> list[DateMention]:
     for match, roles in zip(matches, assign_roles(text, matches), strict=True):
         for found, role in zip(match.dates, roles, strict=True):
             mentions.append(
-                DateMention(
-                    value=found.value,
-                    precision=found.precision,
-                    role=role,
-                    evidence=make_evidence(text, found.start, found.end),
-                    rule=found.rule,
+                _new_mention(
+                    {
+                        "value": found.value,
+                        "precision": found.precision,
+                        "role": role,
+                        "evidence": make_evidence(text, found.start, found.end),
+                        "rule": found.rule,
+                    }
                 )
             )
     return mentions
+
+
+# the model's validator given a dict: the same checks as the keyword constructor, in less time per mention
+_new_mention = DateMention.__pydantic_validator__.validate_python

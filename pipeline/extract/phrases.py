@@ -7,7 +7,8 @@ data file (``DataTable``) and a fast index of many phrases (``PhraseIndex``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,28 @@ class DataTable:
 # phrases by the first two letters of their first word tries only the few that can start at a given word.
 
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _KEY_LENGTH = 2
+
+
+def _non_word_class() -> str:
+    r"""A character set of the characters before a word start other than " " and "\n" (see ``key_patterns``):
+    the non-word characters of the Basic Multilingual Plane, listed, and every character beyond it.
+
+    Listed characters make a table the engine tests a character against in one step; ``\W`` is a lookup
+    in the Unicode database for each character. Characters beyond the plane are rare, and
+    ``PhraseIndex.scan`` drops the word characters among them.
+    """
+    plane = "".join(map(chr, range(0x10000)))
+    codes = sorted({ord(char) for char in re.findall(r"\W", plane)} - {ord(" "), ord("\n")})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    items = (f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
+    return "[" + "".join(items) + "\\U00010000-\\U0010ffff]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,28 +139,87 @@ class PhraseHit:
 class PhraseIndex:
     """Tagged phrases, indexed by the first two letters of their first word (lower-cased)."""
 
-    # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may start
-    keys: re.Pattern[str]
+    # a key at a word start of the lower-cased text, the longer key first, where one of its phrases may
+    # start: ``key_regex`` split by the character before the word start (see ``key_patterns``)
+    keys: tuple[re.Pattern[str], ...]
+    key_at: re.Pattern[str]  # ``key_regex`` itself, matched at one place
+    conditions: Mapping[str, str]  # key -> what the text must hold from the word start on (``key_regex``)
     patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
     tags: Mapping[str, str]  # group name -> tag
+    shared: bool  # its keys are looked for in the scan shared with the other shared indexes
 
     def scan(self, text: str) -> Iterator[PhraseHit]:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
-        resume = 0
-        # the key pattern takes the character before the word start: a space in front of the text stands
+        # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        for key in self.keys.finditer(" " + lower_same_length(text)):
+        lowered = _spaced_lowered(text)
+        keys = _shared_keys(self, text, lowered) if self.shared else self.own_keys(lowered)
+        resume = 0
+        for key in keys:
             start = key.start()
-            if start < resume:
+            if start < resume or (lowered[start] > "\uffff" and _WORD_CHAR.match(lowered, start)):
                 continue
             found = self.patterns[key.group()[1:]].match(text, start)
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
 
+    def own_keys(self, lowered: str) -> list[re.Match[str]]:
+        """The matches of ``key_regex`` in ``lowered``, in order (a word character beyond the Basic
+        Multilingual Plane before a key is left for ``scan`` to drop)."""
+        keys = [key for pattern in self.keys for key in pattern.finditer(lowered)]
+        keys.sort(key=re.Match.start)
+        return keys
 
-def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
-    """Index of (phrase, tag, ignore_case) triples; a phrase's first two letters must be literal."""
+
+# Indexes built with ``shared=True`` (codes, contacts, programmes): the first of them to scan a document
+# looks for the keys of all of them in one pass, which costs little more than a pass for one (the engine
+# spends its time finding the word starts). One entry, for the document at hand.
+_SHARED: list[PhraseIndex] = []
+_shared_patterns: tuple[int, tuple[re.Pattern[str], ...]] = (0, ())
+_last_keys: tuple[str, int, dict[int, list[re.Match[str]]]] = ("", 0, {})
+
+
+def _shared_keys(index: PhraseIndex, text: str, lowered: str) -> list[re.Match[str]]:
+    """``index.own_keys(lowered)``, from the shared scan of ``text`` (``lowered`` is made from it)."""
+    global _last_keys, _shared_patterns
+    last = _last_keys
+    count = len(_SHARED)
+    if last[0] is not text or last[1] != count:
+        if _shared_patterns[0] != count:
+            _shared_patterns = (count, _any_key_patterns([shared.conditions for shared in _SHARED]))
+        # where some index has a key: each index's own keys are among these places
+        places = sorted({place.start() for pattern in _shared_patterns[1] for place in pattern.finditer(lowered)})
+        keys = {
+            id(shared): list(filter(None, map(shared.key_at.match, repeat(lowered, len(places)), places)))
+            for shared in _SHARED
+        }
+        last = _last_keys = (text, count, keys)
+    return last[2][id(index)]
+
+
+# The last text given to ``_spaced_lowered`` and what it made of it: the stages scanning one document with
+# their indexes (codes, contacts, programmes) lower-case it once. One entry, for the document at hand.
+_last_lowered: tuple[str, str] = ("", " ")
+
+
+def _spaced_lowered(text: str) -> str:
+    """" " + ``lower_same_length(text)``, made once for the same text object (strings do not change)."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    lowered = " " + lower_same_length(text)
+    _last_lowered = (text, lowered)
+    return lowered
+
+
+def build_index(tagged: list[tuple[str, str, bool]], file: str, shared: bool = False) -> PhraseIndex:
+    """Index of (phrase, tag, ignore_case) triples; a phrase's first two letters must be literal.
+
+    A ``shared`` index joins the scan shared by all shared indexes (see ``_shared_keys``): for the few
+    indexes every document is scanned with.
+    """
     by_key: dict[str, list[tuple[str, str, bool]]] = {}
     for phrase, tag, ignore_case in tagged:
         head = _WORD.match(phrase)
@@ -157,16 +238,42 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str) -> PhraseIndex:
             branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
         patterns[key] = re.compile("|".join(branches))
         conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
-    return PhraseIndex(re.compile(key_regex(conditions)), patterns, tags)
+    index = PhraseIndex(
+        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, tags, shared
+    )
+    if shared:
+        _SHARED.append(index)
+    return index
 
 
 def lowered_condition(phrases: list[str]) -> str:
     """A regex source that matches the lower-cased text wherever one of the phrases matches the text.
 
     A letter that matches a phrase's letter, in any case, still matches it once lower-cased (see
-    tests/extract/test_phrases.py), so the phrases themselves, case-blind, are the condition.
+    tests/extract/test_phrases.py), so the phrases themselves, case-blind, are the condition. Their literal
+    openings (up to the first "{") are merged into a trie: the condition is tested at every word start
+    with the phrases' key, and a trie tests a shared opening once instead of once per phrase.
     """
-    return "(?:" + "|".join(f"(?i:{phrase_regex(phrase)})(?!\\w)" for phrase in phrases) + ")"
+    trie: dict[str | None, Any] = {}
+    for phrase in dict.fromkeys(phrases):
+        opening, brace, rest = phrase.partition("{")
+        node = trie
+        for char in _SPACES.sub(" ", opening):
+            # case-blind, a letter and its lower case match the same letters: "Fond" and "fond" share a path
+            lowered = char.lower()
+            node = node.setdefault(lowered if len(lowered) == 1 else char, {})
+        node.setdefault(None, set()).add(brace + rest)
+    return "(?i:" + _condition_trie(trie) + ")"
+
+
+def _condition_trie(node: dict[str | None, Any]) -> str:
+    """A trie node of ``lowered_condition``: its characters (a space is any white space), then the rests of
+    the phrases whose openings end there, each followed by no word character."""
+    branches = [f"{phrase_regex(rest)}(?!\\w)" for rest in sorted(node.get(None, ()))]
+    for char in sorted(key for key in node if key is not None):
+        head = r"\s+" if char == " " else re.escape(char)
+        branches.append(head + _condition_trie(node[char]))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def key_regex(keys: Mapping[str, str]) -> str:
@@ -180,6 +287,49 @@ def key_regex(keys: Mapping[str, str]) -> str:
     Testing the condition inside the regex passes over the many word starts where no phrase starts ("pro",
     "po") without a call each.
     """
+    return r"\W" + _keys_body(keys)
+
+
+def key_patterns(keys: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
+    """``key_regex(keys)`` as three patterns, by the character before the word start: a space, a line break,
+    another one (or a word character beyond the Basic Multilingual Plane, which the caller drops).
+
+    A pattern opening with one literal character lets the engine find its next place in a fast loop; one
+    opening with a set of characters tests each character in turn, several times slower. Most words
+    follow a space or a line break.
+    """
+    return _split_by_character_before(_keys_body(keys))
+
+
+def _split_by_character_before(body: str) -> tuple[re.Pattern[str], ...]:
+    return re.compile(" " + body), re.compile("\n" + body), re.compile(_NON_WORD_CLASS + body)
+
+
+def _any_key_patterns(indexes: Sequence[Mapping[str, str]]) -> tuple[re.Pattern[str], ...]:
+    """Patterns like ``key_patterns``, for the places where one of several indexes (their keys and
+    conditions) has a key: each index's ``key_regex`` matches at some of them, and nowhere else.
+
+    A key holds where one of its indexes' conditions holds; where a longer key stands, the shorter one
+    still counts (one index may have the shorter key alone). The keys are grouped under their first letter
+    and looked for ahead, so that each match takes only the character before the word start.
+    """
+    merged: dict[str, set[str]] = {}
+    for conditions in indexes:
+        for key, condition in conditions.items():
+            merged.setdefault(key, set()).add(condition)
+    same_first: dict[str, list[str]] = {}
+    for key in sorted(merged):
+        rest = re.escape(key[1:])
+        if "" not in merged[key]:  # a key without a condition holds wherever it stands
+            either = "|".join(sorted(merged[key]))
+            rest += f"(?<=(?=(?:{either})){'.' * len(key)})"
+        same_first.setdefault(key[0], []).append(rest)
+    groups = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in same_first.items()]
+    return _split_by_character_before("(?=" + "|".join(groups) + ")")
+
+
+def _keys_body(keys: Mapping[str, str]) -> str:
+    """The keys of ``key_regex``, grouped under their first letter."""
     same_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
         same_first.setdefault(key[0], []).append(key)
@@ -187,7 +337,10 @@ def key_regex(keys: Mapping[str, str]) -> str:
         re.escape(first) + "(?:" + "|".join(_key_rest(key, grouped, keys[key]) for key in grouped) + ")"
         for first, grouped in same_first.items()
     ]
-    return r"\W(?:" + "|".join(groups) + ")"
+    return "(?:" + "|".join(groups) + ")"
+
+
+_NON_WORD_CLASS = _non_word_class()
 
 
 def _key_rest(key: str, same_first: list[str], condition: str) -> str:
@@ -201,6 +354,27 @@ def _key_rest(key: str, same_first: list[str], condition: str) -> str:
         # back at the word start (a look-behind over the key's letters) the condition looks ahead
         rest += f"(?<=(?={condition}){'.' * len(key)})"
     return rest
+
+
+def leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of the alternation of ``patterns`` finds in ``text`` (none may match the empty string):
+    at the leftmost place where one of them matches, the first of them that matches there, then on from its end.
+
+    Split into patterns that each open with one literal character, a scan lets the engine find their places
+    in a fast loop; one pattern opening with a set of characters tests every character in turn.
+    """
+    pending = [pattern.search(text) for pattern in patterns]
+    while True:
+        best: re.Match[str] | None = None
+        for found in pending:
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        if best is None:
+            return
+        yield best
+        end = best.end()
+        # a pattern's next match from ``end`` on: the one found before, unless that one started earlier
+        pending = [found if found is None or found.start() >= end else found.re.search(text, end) for found in pending]
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")

@@ -27,7 +27,10 @@ _ITEM_STRIP = "•*·-–—.,;"
 
 @dataclass(frozen=True, slots=True)
 class TargetGroupData:
+    # a label opening its line: at the text's start (matched there), or after a line break (searched for: a
+    # pattern opening with the break lets the engine skip from line to line instead of trying every character)
     label: re.Pattern[str]
+    label_after_break: re.Pattern[str]
     max_lines: int
     max_item_chars: int
 
@@ -38,12 +41,11 @@ def target_group_data() -> TargetGroupData:
     raw = DataTable.load(_DATA)
     labels = [label for language in LANGUAGES for label in raw.table(language).phrases("labels")]
     limits = raw.table("limits")
+    # the label opens its line and is followed by ":" or by the line end
+    label = r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)"
     return TargetGroupData(
-        # the label opens its line and is followed by ":" or by the line end
-        label=re.compile(
-            r"^[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)",
-            re.MULTILINE,
-        ),
+        label=re.compile(label),
+        label_after_break=re.compile("\n" + label),
         max_lines=limits.positive_int("max_lines"),
         max_item_chars=limits.positive_int("max_item_chars"),
     )
@@ -81,11 +83,21 @@ def _lines_below(text: str, position: int, data: TargetGroupData) -> Iterator[tu
         position = end
 
 
+def _labels(text: str, data: TargetGroupData) -> Iterator[re.Match[str]]:
+    """The labels opening a line, in text order (a label's match runs to its line's end: they never overlap)."""
+    position = 0
+    first = data.label.match(text)
+    if first is not None:
+        position = first.end()
+        yield first
+    yield from data.label_after_break.finditer(text, position)
+
+
 def extract_target_groups(text: str, language: str) -> list[Mention]:
     """Target groups listed under a target-groups label, in text order. ``language`` is a hint only."""
     data = target_group_data()
     groups: list[Mention] = []
-    for label in data.label.finditer(text):
+    for label in _labels(text, data):
         value_start, value_end = label.span("value")
         if text[value_start:value_end].strip():
             if label.group("colon"):

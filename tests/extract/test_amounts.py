@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import amounts
 from pipeline.extract.amounts import extract_amounts, parse_number
+from pipeline.extract.phrases import leftmost_matches
 from pipeline.lexicon import LexiconError, load_data
 
 Case = tuple[str, list[tuple[float, str]]]
@@ -320,3 +322,33 @@ def test_amount_without_a_year_before_its_code_stays() -> None:
 
 def test_matches_without_a_currency_give_no_mentions() -> None:
     assert extract_amounts("Tel. 2019 20 30, 15 000 lidí, 12 – 14 dní", "cs") == []
+
+
+# --- split patterns ---------------------------------------------------------------------------------
+
+_TOKEN_SETS = {
+    "scales": amounts.LEXICON.word_scale_tokens,
+    "number words": amounts.LEXICON.number_word_tokens,
+    "currencies": amounts.LEXICON.currency_tokens,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TOKEN_SETS))
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_trie_branches_find_what_the_trie_finds(name: str, data: st.DataObject) -> None:
+    tokens = _TOKEN_SETS[name]
+    pieces = [token.lower() for token in tokens] + ["x", " ", "  ", "1", ".", "ú", "ia", "n"]
+    text = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=8)))
+    whole = re.compile(amounts._trie(tokens) + amounts.NOT_LETTER_AFTER)
+    branches = [re.compile(branch + amounts.NOT_LETTER_AFTER)
+                for branch in amounts._trie_branches(tokens, 3)]
+    expected = [(m.span(), m.group()) for m in whole.finditer(text)]
+    assert [(m.span(), m.group()) for m in leftmost_matches(branches, text)] == expected
+
+
+def test_scale_anchors_are_the_scale_anchor_pattern_split() -> None:
+    text = "1,5 mil. Kč, půl milionu, tři miliardy, 10 tis., two thousand, a billion, bilion, emil mil"
+    whole = [m.span() for m in amounts.PATTERNS.scale_anchor.finditer(text)]
+    assert [m.span() for m in leftmost_matches(amounts.PATTERNS.scale_anchors, text)] == whole
+    assert len(whole) == 9  # "mil" inside "emil" too: the word start is checked afterwards

@@ -149,3 +149,14 @@ def test_shape_pattern_is_the_plain_pattern(pieces: list[str]) -> None:
 def test_eea_code_country_is_its_first_two_letters() -> None:
     values = [mention.value for mention in extract_project_codes("Projekty CZ03-0097 a US03-0097.", "cs")]
     assert values == ["CZ03-0097"]
+
+
+_MARK_PIECES = [*_SHAPE_PIECES, "–", "CZ03–0097", "2021-1-", "KA2", "_", "9", "Z", "CZ.", ".0", "0/", "١"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_MARK_PIECES), max_size=12))
+def test_shape_matches_found_from_marks_are_the_full_scan(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = [(m.span(), m.lastgroup) for m in codes_module.shape_matches(text)]
+    assert found == [(m.span(), m.lastgroup) for m in codes_module._SHAPE.finditer(text)]

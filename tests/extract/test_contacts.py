@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import contacts as contacts_module
 from pipeline.extract.contacts import extract_contact_persons, extract_emails, extract_urls
+from pipeline.extract.phrases import leftmost_matches
 
 
 def emails(text: str) -> list[str]:
@@ -176,3 +177,22 @@ def test_at_sign_pattern_is_the_plain_pattern(pieces: list[str]) -> None:
     plain = re.compile("@|" + contacts_module._bracketed(words, spaced=False))
     found = [(m.span(), m.group()) for m in re.finditer(contacts_module._at_sign_regex(words), text)]
     assert found == [(m.span(), m.group()) for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["http://", "HTTPS://", "httpſ://", "www.", "WwW.", "x", "@", ".", "/", " ",
+                                 "-", "a.cz", "(", ")", "h", "w", "H", "W", "a" * 1990]), max_size=10))
+def test_urls_found_letter_by_letter_are_those_of_the_plain_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found = [m.span() for m in leftmost_matches(contacts_module._URLS, text)]
+    assert found == [m.span() for m in _PLAIN_URL.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["@", "(at)", "[ at ]", "{zavináč}", "(AT)", "(a)", "[", "(", "{", "x", " ", ")",
+                                 "(@)", "[at}"]), max_size=10))
+def test_at_signs_found_one_character_at_a_time_are_those_of_the_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    words = ["zavináč", "at"]
+    found = [(m.span(), m.group()) for m in leftmost_matches(contacts_module._at_sign_patterns(words), text)]
+    assert found == [(m.span(), m.group()) for m in re.finditer(contacts_module._at_sign_regex(words), text)]

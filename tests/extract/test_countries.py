@@ -305,3 +305,30 @@ def test_abbreviations_stand_alone(text: str) -> None:
 
 def test_abbreviation_after_glue_is_no_country() -> None:
     assert [m.value for m in extract_countries("MV SR a SR-01, x.SR, R&SR, ČR.", "sk")] == ["SK", "CZ"]
+
+
+# --- the name scan against a plain one ----------------------------------------------------------------
+
+
+def _plain_name_candidates(text: str, hint: str) -> list[countries_module._Candidate]:
+    """Every capitalised word whose folded form starts a listed name tried (strict mode)."""
+    candidates: list[countries_module._Candidate] = []
+    covered = 0
+    for first in countries_module._CAPITALISED_TOKEN.finditer(text):
+        if first.start() < covered or first.group().casefold() not in countries_module._LEXICON.max_tokens:
+            continue
+        covered = max(covered, countries_module._match_at(text, first, hint, True, candidates))
+    return candidates
+
+
+_NAME_PIECES = ["Česká republika", "ČESKÁ REPUBLIKA", "Česká Republika", "Ceska republika", "česká republika",
+                "České", "Nórsko", "NÓRSKO", "NORSKO", "Norsko", "NOrsko", "Island", "ISLAND", "SR", "Slovensko.sk",
+                "USA", "Dolní Rakousko", "Rakousko", "Praha", "AMIF", "Xx", "Nórska vláda", "Česko-německý",
+                "Czech Republic", "CZECH republic", "İsland", "Ǆ", " ", ", ", " a ", "\n", "-", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10), st.sampled_from(["cs", "sk", "en"]))
+def test_name_scan_is_the_plain_scan(pieces: list[str], hint: str) -> None:
+    text = "".join(pieces)
+    assert countries_module._name_candidates(text, hint, True) == _plain_name_candidates(text, hint)

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import dates as dates_module
 from pipeline.extract.dates import LANGUAGES, PATTERNS, extract_dates, fold, is_month_name, parse_lexicon
+from pipeline.extract.phrases import leftmost_matches
 from pipeline.lexicon import LexiconError, load_data
 
 # A title line first, so that a date alone on the next line is not read as the publication date
@@ -397,14 +399,16 @@ def test_data_file_parses() -> None:
 def test_year_scan_is_the_plain_year_pattern(text: str) -> None:
     plain = re.compile(r"(?<!\d)(?:19\d\d|20\d\d|2100)(?!\d)")
     assert [m.span() for m in PATTERNS.year.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in leftmost_matches(PATTERNS.years, text)] == [m.span() for m in plain.finditer(text)]
 
 
-def test_word_starts_are_numbers_and_month_length_words() -> None:
-    text = "Od 5. ledna do září 2019 a v rámci projektu x1"
+def test_word_starts_are_short_numbers_and_month_length_words() -> None:
+    text = "Od 5. ledna do září 2019 a v rámci projektu x1 12"
     starts = [(m.group(), m.lastgroup) for m in PATTERNS.word_start.finditer(text)]
-    # "Od", "do", "a", "v" are shorter than any month, "projektu" is long enough and is checked by name
-    assert starts == [("5", None), ("ledna", "word"), ("září", "word"), ("2", None), ("rámci", "word"),
-                      ("projektu", "word")]
+    # "Od", "do", "a", "v" are shorter than any month, "projektu" is long enough and is checked by name;
+    # "2019" has more digits than a day or a month
+    assert starts == [("5", None), ("ledna", "word"), ("září", "word"), ("rámci", "word"), ("projektu", "word"),
+                      ("1", None)]
 
 
 @pytest.mark.parametrize(("word", "expected"), [("února", True), ("Unora", True), ("Sept", True),
@@ -416,3 +420,68 @@ def test_is_month_name(word: str, expected: bool) -> None:
 def test_words_that_are_no_month_start_no_date() -> None:
     # "Praha" and "projekt" have a month's length but are no month: the date starts at the number
     assert values("Praha 5. 3. 2019, projekt 2/2020") == ["2019-03-05", "2020-02"]
+
+
+# --- the scan against a plain one ---------------------------------------------------------------------
+
+_MONTH_LENGTHS = [len(form) for form in dates_module.LEXICON.month_by_form]
+_PLAIN_WORD_START = re.compile(
+    rf"(?<![\w.,/])\d|(?<!\w)(?P<word>(?<![^\W\d_])[^\W\d_]{{{min(_MONTH_LENGTHS)},{max(_MONTH_LENGTHS)}}}(?![^\W\d_]))"
+)
+
+
+def _plain_match_ending_at(text: str, floor: int, year: re.Match[str]) -> dates_module.FoundMatch | None:
+    """Every number and month-length word of the 64 characters before the year (and the year) tried."""
+    start = max(floor, year.start() - dates_module.MAX_DATE_CHARS)
+    for word in _PLAIN_WORD_START.finditer(text, start, year.start() + 1):
+        if not dates_module._may_open_date(word):
+            continue
+        m = PATTERNS.master.match(text, word.start())
+        if m is None or m.end() != year.end():
+            continue
+        real_months = dates_module.has_month_names(m)
+        found = dates_module._read(m) if real_months else None
+        if found is not None:
+            return found
+        if real_months and m.lastgroup in dates_module._SINGLE_NAMES:
+            return None
+        single = PATTERNS.singles.match(text, word.start())
+        if single is not None and single.end() == year.end() and dates_module.has_month_names(single):
+            return dates_module._read(single)
+    return None
+
+
+def _plain_find_matches(text: str) -> list[dates_module.FoundMatch]:
+    matches = []
+    done = 0
+    for year in PATTERNS.year.finditer(text):
+        if year.start() < done:
+            continue
+        found = dates_module._read(PATTERNS.iso.match(text, year.start()))
+        if found is None and PATTERNS.year_lead.search(text, max(done, year.start() - 8), year.start()):
+            found = _plain_match_ending_at(text, done, year)
+        if found is not None:
+            matches.append(found)
+            done = found.end
+    return matches
+
+
+_DATE_PIECES = ["7", "07", "21", "3", "12", "2019", "2020", "1999", "2100", "123", "9.5", ".", ". ", " ", "  ", "\n",
+                ":", ";", "(", ")", "-", "–", "/", ",", "září", "ledna", "May", "June", "a", "and", "až", "do", "th",
+                "of", "SK", "AMIF", "IX", "Praze", "x"]
+
+
+_DATE_LIKE = st.tuples(
+    st.sampled_from(["7", "07", "21", "3", "12", "31", "30", "x"]),
+    st.sampled_from([". ", ".", " ", "th of ", "/", "-", " – ", " a ", ": ", "(", "\n"]),
+    st.sampled_from(["září", "ledna", "May", "June", "9", "IX", "12", "února", "Praze"]),
+    st.sampled_from([" ", ". ", ", ", "/", ".", "  ", ";", ")"]),
+    st.sampled_from(["2019", "2020", "1999", "2100"]),
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from(_DATE_PIECES)), max_size=10))
+def test_find_matches_is_the_plain_scan(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.find_matches(text) == _plain_find_matches(text)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.phrases import build_index, key_regex, lowered_condition
+from pipeline.extract import phrases as phrases_module
+from pipeline.extract.codes import code_data
+from pipeline.extract.contacts import contact_data
+from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition, phrase_regex
+from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
 
 _KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
@@ -98,3 +103,81 @@ def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
             resume = found.end()
             expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
     assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+
+
+# every kind of character that may stand before a word: space, line break, others in and beyond the Basic
+# Multilingual Plane, and word characters beyond it ("𝐀"), before which no word starts
+_BEFORE_WORDS = " \n\t.,(„-_\xa0\u2028\U0001f600\U0001d400١"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_BEFORE_WORDS, "fond", "Fondu", "pro", "azyl", "EEA", "eea", "kok", "pr", "x"]),
+                max_size=12))
+def test_scan_finds_keys_after_every_kind_of_non_word_character(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+                         ("ko{,k}", "short", True), ("pr", "two", True)], "test")
+    lowered = lower_same_length(text)
+    plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
+    expected = []
+    resume = 0
+    for key in plain.finditer(lowered):
+        found = index.patterns[key.group()].match(text, key.start())
+        if key.start() >= resume and found is not None and found.lastgroup is not None:
+            resume = found.end()
+            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+
+
+_SOME_PATTERNS = ["ab", "b", "abc", "a(?=b)", "ba+", "c(?<=bc)a", "a{2,3}", "[ab]c", "cb|bb"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SOME_PATTERNS), min_size=1, max_size=4), st.text(alphabet="abc ", max_size=30))
+def test_leftmost_matches_are_the_matches_of_the_alternation(sources: list[str], text: str) -> None:
+    alternation_ = re.compile("|".join(f"(?:{source})" for source in sources))
+    expected = [(m.span(), m.group()) for m in alternation_.finditer(text)]
+    patterns = [re.compile(source) for source in sources]
+    assert [(m.span(), m.group()) for m in leftmost_matches(patterns, text)] == expected
+
+
+def _shared_indexes() -> list[phrases_module.PhraseIndex]:
+    """The indexes of the stages that share their scan (their data loaded)."""
+    code_data()
+    contact_data()
+    programme_data()
+    return list(phrases_module._SHARED)
+
+
+_SHARED_PIECES = [
+    "Číslo projektu", "Project number", "ITMS2014+ kód", "kontaktujte", "Contact person", "obraťte se na",
+    "Fond pro azyl, migraci a integraci", "EEA Grants", "Fondy EHP", "s podporou", "z prostředků", "financováno z",
+    "Erasmus+", "sp", "s", "pr", "Programu", "ko", ":", " ", "\n", "(", "„", "\U0001d400", "\U0001f600", "-", "x",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SHARED_PIECES), max_size=14))
+def test_shared_scan_finds_what_each_index_finds_alone(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for index in _shared_indexes():
+        alone = dataclasses.replace(index, shared=False)
+        assert list(index.scan(text)) == list(alone.scan(text))
+
+
+_CONDITION_PHRASES = ["fond{,u} pro azyl", "Fond pro azyl", "fondy", "EEA", "s podporou", "s finanční podporou",
+                      "Program{em,u,} Aktivní občané", "Programme", "s{,e} pomocí", "İstanbul"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CONDITION_PHRASES), min_size=1, max_size=5),
+       st.lists(st.sampled_from(["fond", "FONDU", "Fondy", " ", "  ", "\n", "pro", "azyl", "eea", "s", "se",
+                                 "podporou", "finanční", "programem", "aktivní", "občané", "pomocí", "x",
+                                 "i̇stanbul", "İstanbul", "ſ", "s  podporou", "Fond\npro  azyl", "FONDU pro azyl",
+                                 "se pomocí", "programem  aktivní\tobčané", "s finanční\npodporou"]), max_size=10))
+def test_lowered_condition_holds_where_one_of_its_phrases_does(phrases: list[str], pieces: list[str]) -> None:
+    text = lower_same_length("".join(pieces))
+    condition = re.compile(lowered_condition(phrases))
+    plain = re.compile("(?:" + "|".join(f"(?i:{phrase_regex(phrase)})(?!\\w)" for phrase in phrases) + ")")
+    for start in range(len(text) + 1):
+        assert (condition.match(text, start) is None) == (plain.match(text, start) is None)

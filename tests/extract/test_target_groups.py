@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import target_groups as target_groups_module
 from pipeline.extract.target_groups import extract_target_groups
 
 
@@ -81,3 +84,18 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
     for mention in extract_target_groups(text, "en"):
         assert text[mention.evidence.start : mention.evidence.end] == mention.evidence.text == mention.value
         assert mention.value and not mention.value.endswith((",", ";"))
+
+
+_LABEL_PIECES = ["Cílová skupina", "Target groups", "target group", ":", " ", "\t", "\n", "• ", "děti", ",", "x",
+                 "Cieľové skupiny projektu"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=12))
+def test_labels_are_those_at_line_starts(pieces: list[str]) -> None:
+    """The labels found at the text's start and after line breaks are those of the line-start pattern."""
+    text = "".join(pieces)
+    data = target_groups_module.target_group_data()
+    line_start = re.compile("^" + data.label.pattern, re.MULTILINE)
+    expected = [(m.span("colon"), m.span("value")) for m in line_start.finditer(text)]
+    assert [(m.span("colon"), m.span("value")) for m in target_groups_module._labels(text, data)] == expected
