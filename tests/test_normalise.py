@@ -433,3 +433,29 @@ def test_properties_on_arbitrary_text(raw: str) -> None:
     assert "\n\n\n" not in result.text
     assert result.text == result.text.strip("\n")
     assert all(line == line.rstrip(" ") for line in result.text.split("\n"))
+
+
+# --- the plain path against the general one --------------------------------------------------------
+
+from pipeline import normalise as normalise_module  # noqa: E402
+
+_PIECES = [
+    "a", "Zá", "ř", "ěš", " ", "  ", "\t", "\u00a0", "\u2003", "\u201e", "\u201c", "\u2019", "\u00ab", "•", "* ", "- ",
+    "– ", "\uf0b7 ", " ● ", "·", ".", "!", "Menu", "Přeskočit na obsah", "© 2020", "logo.jpg", "IMG 0042.JPG",
+    "Sdílet na Facebooku", "Tento web používá cookies.", "Logo EEA Grants", "Více →", "→", "x" * 40,
+]
+_BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\u2028", "\x0c", "\x0b"]
+
+
+def _plain_texts() -> st.SearchStrategy[str]:
+    line = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+    pairs = st.lists(st.tuples(line, st.sampled_from(_BREAKS)), max_size=12)
+    return pairs.map(lambda items: "".join(text + end for text, end in items))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=_plain_texts() | st.text(alphabet=st.sampled_from(list(" \t\n\r\u2028•*-–ažŽ\u00a0\u201e\u201c'\"©.→")), max_size=60))
+def test_plain_path_matches_the_general_path(raw: str) -> None:
+    if normalise_module._REMOVED_RE.search(raw) or normalise_module._MOJIBAKE_RE.search(raw):
+        return
+    assert normalise(raw) == normalise_module._normalise_lines(raw, False)
