@@ -186,9 +186,11 @@ def normalise(raw: str) -> NormalisedText:
     """Normalise ``raw`` (see the module doc); pure and idempotent."""
     # Mojibake can only be present, or appear once invisible characters go and accents compose, when
     # one of these holds; most documents take the plain path, without any per-line mojibake check.
-    if _REMOVED_RE.search(raw) or not unicodedata.is_normalized("NFC", raw) or _MOJIBAKE_RE.search(raw):
-        return _normalise_lines(raw, True)
-    return _normalise_plain(raw)
+    if unicodedata.is_normalized("NFC", raw) and not _MOJIBAKE_RE.search(raw):
+        plain = _normalise_plain(raw)
+        if plain is not None:
+            return plain
+    return _normalise_lines(raw, True)
 
 
 def _normalise_lines(raw: str, may_have_mojibake: bool) -> NormalisedText:
@@ -220,8 +222,9 @@ _TRAILING_BLANKS = frozenset(" " + _SPACE_CHARS)
 _BULLET_LINE_STARTS = frozenset(" " + _BULLET_CHARS.replace("\\", ""))
 
 
-def _normalise_plain(raw: str) -> NormalisedText:
-    """``normalise`` of text without invisible characters, in NFC and without mojibake.
+def _normalise_plain(raw: str) -> NormalisedText | None:
+    """``normalise`` of text without invisible characters, in NFC and without mojibake; None when
+    the text has an invisible character (found line by line: most lines are printable).
 
     Such text needs only the one-for-one replacements (done on the whole text: they keep every
     offset), the bullet rule, trailing spaces, furniture and blank lines; the map is built as runs
@@ -237,6 +240,8 @@ def _normalise_plain(raw: str) -> NormalisedText:
     previous_end = -1  # raw content end of the last kept line; -1 before the first
     blank_start = -1  # raw start of a blank line to keep if a non-blank line follows
     for line_start, line in _lines(raw, text):
+        if not line.isprintable() and _REMOVED_RE.search(line):
+            return None
         content = line.rstrip(" ")
         content_end = line_start + len(content)
         bullet = _BULLET_RE.match(line) if line[:1] in _BULLET_LINE_STARTS else None
@@ -281,13 +286,20 @@ def _add_run(starts: list[int], sources: list[int], target: int, source: int) ->
     sources.append(source)
 
 
+# On a whole text, a str.replace per character is three times faster than the three substitutions.
+_ONE_FOR_ONE_PAIRS: tuple[tuple[str, str], ...] = (
+    *((char, " ") for char in _SPACE_CHARS),
+    *((char, '"') for char in _DOUBLE_QUOTES),
+    *((char, "'") for char in _SINGLE_QUOTES),
+)
+
+
 def _replace_one_for_one(text: str) -> str:
     """Spaces and quotes replaced one for one (the offsets stay)."""
     if text.isascii():
         return text.replace("\t", " ")
-    if _ONE_FOR_ONE_RE.search(text):
-        for pattern, replacement in _ONE_FOR_ONE:
-            text = pattern.sub(replacement, text)
+    for char, replacement in _ONE_FOR_ONE_PAIRS:
+        text = text.replace(char, replacement)
     return text
 
 
@@ -593,8 +605,21 @@ def fold(text: str) -> str:
     """Case, diacritics and punctuation folded away: "Přeskočit na obsah:" -> "preskocit na obsah"."""
     folded = text.casefold()
     if not folded.isascii():
-        folded = strip_diacritics(folded)
-    return " ".join(_FOLD_SPLIT_RE.split(folded)).strip()
+        folded = _strip_diacritics(folded)
+    return _FOLD_SPLIT_RE.sub(" ", folded).strip()
+
+
+# The combining diacritical marks block without U+034F (the grapheme joiner is not a combining mark).
+_LATIN_MARKS_RE = re.compile(
+    "[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))) + "]+"
+)
+
+
+def _strip_diacritics(text: str) -> str:
+    """``strip_diacritics(text)``: one substitution when the letters are Latin with the usual marks."""
+    stripped = _LATIN_MARKS_RE.sub("", unicodedata.normalize("NFD", text))
+    # ASCII left means every removed character was a mark and no other mark is there
+    return stripped if stripped.isascii() else strip_diacritics(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import unicodedata
 
 import ftfy.bad_codecs  # noqa: F401  (the sloppy-windows-125x codecs used to make mojibake)
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.lexicon import LexiconError, load_data
@@ -459,3 +459,23 @@ def test_plain_path_matches_the_general_path(raw: str) -> None:
     if normalise_module._REMOVED_RE.search(raw) or normalise_module._MOJIBAKE_RE.search(raw):
         return
     assert normalise(raw) == normalise_module._normalise_lines(raw, False)
+
+
+def test_every_removed_character_is_unprintable() -> None:
+    # the plain path looks for invisible characters only in lines that are not printable
+    removed = [chr(code) for code in range(sys.maxunicode + 1) if normalise_module._REMOVED_RE.match(chr(code))]
+    assert removed and not any(char.isprintable() for char in removed)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("aAz čďěňřšťžůúýáíóľĺôäŕ \u034f\u0301\u0308\u0327.-_")), max_size=12)
+    | st.text(alphabet=st.sampled_from(list("aZ čžÇñØßłİ\u034f\u0301·-_.,€")) | st.characters(), max_size=30)
+)
+@example(text="Pr\u034fe")
+def test_fold_strips_diacritics_as_the_shared_helper(text: str) -> None:
+    from pipeline.folding import strip_diacritics
+
+    folded = text.casefold()
+    assert normalise_module._strip_diacritics(folded) == strip_diacritics(folded)
+    assert fold(text) == " ".join(normalise_module._FOLD_SPLIT_RE.split(strip_diacritics(folded))).strip()
