@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from html import escape
 from typing import Any, NamedTuple, TextIO
 
 from pipeline.models import Record
@@ -101,8 +104,12 @@ def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) ->
             status = "false_positive"
         else:
             status = "hit"
-        found.append(Highlight(evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status))
+        found.append(_highlight((evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status)))
     return without_clashes(found)
+
+
+# A Highlight from a tuple in one C call (the named tuple's own __new__ is a Python function).
+_highlight = partial(tuple.__new__, Highlight)
 
 
 def without_clashes(found: Sequence[Highlight]) -> list[Highlight]:
@@ -128,31 +135,44 @@ def _clashes(other: Highlight, candidate: Highlight) -> bool:
 
 def _render_text(text: str, marks: Sequence[Highlight]) -> str:
     """The text with nested <mark> elements; marks do not cross (see ``highlights``)."""
+    return _render_ordered(text, sorted(marks, key=lambda h: (h.start, -h.end)))
+
+
+_HTML_SPECIAL_RE = re.compile("[&<>\"']")
+
+
+def _render_ordered(text: str, marks: Sequence[Highlight]) -> str:
+    """``_render_text`` of marks already in (start, -end) order, as ``highlights`` gives them."""
+    titles = [f"{mark.field}: {mark.value} ({mark.detail})" for mark in marks]
+    # html.escape is called only where something needs escaping: most texts, quotes and titles hold
+    # none of & < > " ', and one search each tells
+    text_escape = escape if _HTML_SPECIAL_RE.search(text) else str
+    attribute_escape = escape if _HTML_SPECIAL_RE.search("".join([*titles, *(mark.text for mark in marks)])) else str
     parts: list[str] = []
     position = 0
-    stack: list[Highlight] = []
-    events = sorted(marks, key=lambda h: (h.start, -h.end))
-    for mark in events:
-        while stack and stack[-1].end <= mark.start:
-            closing = stack.pop()
-            parts.append(html.escape(text[position : closing.end]))
+    open_ends: list[int] = []
+    for mark, title in zip(marks, titles):
+        start = mark.start
+        while open_ends and open_ends[-1] <= start:
+            end = open_ends.pop()
+            parts.append(text_escape(text[position:end]))
             parts.append("</mark>")
-            position = closing.end
-        parts.append(html.escape(text[position : mark.start]))
-        title = f"{mark.field}: {mark.value} ({mark.detail})"
+            position = end
+        parts.append(text_escape(text[position:start]))
+        field, status = mark.field, mark.status
         parts.append(
-            f'<mark class="f-{mark.field} s-{mark.status}" data-field="{mark.field}" data-status="{mark.status}"'
-            f' data-start="{mark.start}" data-end="{mark.end}" data-evidence="{html.escape(mark.text)}"'
-            f' title="{html.escape(title)}">'
+            f'<mark class="f-{field} s-{status}" data-field="{field}" data-status="{status}"'
+            f' data-start="{start}" data-end="{mark.end}" data-evidence="{attribute_escape(mark.text)}"'
+            f' title="{attribute_escape(title)}">'
         )
-        position = mark.start
-        stack.append(mark)
-    while stack:
-        closing = stack.pop()
-        parts.append(html.escape(text[position : closing.end]))
+        position = start
+        open_ends.append(mark.end)
+    while open_ends:
+        end = open_ends.pop()
+        parts.append(text_escape(text[position:end]))
         parts.append("</mark>")
-        position = closing.end
-    parts.append(html.escape(text[position:]))
+        position = end
+    parts.append(text_escape(text[position:]))
     return "".join(parts)
 
 
@@ -298,7 +318,7 @@ def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: 
         f'<details class="doc" id="doc-{html.escape(record["doc_id"])}" data-search="{search}">'
         f"<summary><b>{html.escape(record['doc_id'])}</b> [{record['language']}] "
         f"{html.escape(record.get('title') or '')}{badge}</summary>"
-        f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
+        f'<div class="body"><pre>{_render_ordered(record["normalised_text"], marks)}</pre>'
         f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div></details>"
     )
 
