@@ -335,7 +335,11 @@ def report_entry(record: Mapping[str, Any], findings: Sequence[Finding], with_go
 
 def record_report_entry(record: Record) -> ReportEntry:
     """The entry of a page without gold, dumping only the fields the page shows."""
-    return report_entry(record.model_dump(mode="json", include=REPORT_FIELDS), [], False)
+    # the serializer itself: model_dump(mode="json", include=REPORT_FIELDS) without its Python wrapper
+    return report_entry(_dump(record, mode="json", include=REPORT_FIELDS), [], False)
+
+
+_dump = Record.__pydantic_serializer__.to_python
 
 
 class ReportBuilder:

@@ -32,6 +32,7 @@ RECORDS_JSON = "records.json"
 ERRORS_JSONL = "errors.jsonl"
 # OWASP CSV injection: a spreadsheet runs a cell starting with these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARACTERS = frozenset(_FORMULA_START)  # one character each: a set look-up of the first
 
 
 def atomic_write_text(path: Path, content: str) -> None:
@@ -141,7 +142,7 @@ def errors_jsonl(errors: Sequence[ErrorEntry]) -> str:
 def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet will show as text, not evaluate (the JSON keeps the exact text)."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if text[:1] in _FORMULA_CHARACTERS and not _is_number(text):
         return "'" + text
     return text
 
@@ -156,7 +157,7 @@ def _is_number(text: str) -> bool:
 
 def table_cells(table: Table, record: Record) -> list[list[str]]:
     """The record's rows of ``table`` as CSV cells."""
-    return [[safe_cell(row[c.name]) for c in table.columns] for row in table.rows(record)]
+    return [[safe_cell(value) for value in values] for values in table.values(record)]
 
 
 def _csv_text(rows: Iterable[list[str]]) -> str:
