@@ -9,6 +9,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -160,7 +161,22 @@ def table_cells(table: Table, record: Record) -> list[list[str]]:
     return [[safe_cell(value) for value in values] for values in table.values(record)]
 
 
-def _csv_text(rows: Iterable[list[str]]) -> str:
+# Where a cell starts in CSV text: at a line start or after a comma, maybe after an opening quote. The
+# search also finds line feeds and commas inside quoted cells: those tables take the exact path.
+_FORMULA_CELL_RE = re.compile('(?:^|,)"?[' + re.escape("".join(_FORMULA_START)) + "]", re.MULTILINE)
+
+
+def _table_text(table: Table, record: Record) -> str:
+    """``_csv_text(table_cells(table, record))``: the values are written as they are (the csv module
+    writes None as empty and the rest through str, as safe_cell does) unless a cell would need
+    neutralising."""
+    text = _csv_text(table.values(record))
+    if _FORMULA_CELL_RE.search(text):
+        return _csv_text(table_cells(table, record))
+    return text
+
+
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -187,7 +203,7 @@ class RecordOutput:
 
 
 def record_output(record: Record) -> RecordOutput:
-    rows = tuple(_csv_text(table_cells(table, record)).encode("utf-8") for table in TABLES)
+    rows = tuple(_table_text(table, record).encode("utf-8") for table in TABLES)
     return RecordOutput(record.doc_id, record_json(record) + b"\n", record_array_item(record), rows)
 
 

@@ -1,5 +1,6 @@
 """The tables' rows come as tuples in column order; these compare them with rows built by name."""
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.models import Record
 from pipeline.process import extract_text
 from pipeline.tables import TABLES, _joined
-from pipeline.write import _FORMULA_START, _is_number, safe_cell, table_cells
+from pipeline.write import _FORMULA_CELL_RE, _FORMULA_START, _csv_text, _is_number, _table_text, safe_cell, table_cells
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "raw"
 TEXT = (
@@ -100,6 +101,7 @@ _BY_NAME = {
 }
 
 
+@functools.cache
 def _records() -> list[Record]:
     texts = [path.read_text(encoding="utf-8") for path in sorted(DEV.glob("*.txt"))] if DEV.is_dir() else []
     return [extract_text(text, f"d{index}") for index, text in enumerate([TEXT, *texts])]
@@ -123,3 +125,29 @@ def _reference_safe_cell(value: object) -> str:
 @given(value=st.none() | st.integers() | st.floats() | st.text(alphabet=st.sampled_from(list("=+-@\t\r1.e a'")), max_size=5))
 def test_safe_cell_checks_the_first_character_as_startswith_does(value: object) -> None:
     assert safe_cell(value) == _reference_safe_cell(value)
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab=+-@\t\r\n,"\' 1.')), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_CELL_TEXT, name=_CELL_TEXT, rule=_CELL_TEXT, doc_id=_CELL_TEXT)
+def test_table_text_matches_the_cells_written_one_by_one(title: str, name: str, rule: str, doc_id: str) -> None:
+    record = _records()[0]
+    organisations = [o.model_copy(update={"name": name, "rule": rule}) for o in record.organisations]
+    record = record.model_copy(update={"title": title, "doc_id": doc_id, "organisations": organisations})
+    for table in TABLES:
+        assert _table_text(table, record) == _csv_text(table_cells(table, record))
+
+
+@pytest.mark.parametrize("record", _records(), ids=lambda record: record.doc_id)
+def test_table_text_on_documents(record: Record) -> None:
+    for table in TABLES:
+        assert _table_text(table, record) == _csv_text(table_cells(table, record))
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=4), max_size=4))
+def test_formula_search_finds_every_cell_a_spreadsheet_would_evaluate(rows: list[list[str]]) -> None:
+    if any(cell.startswith(_FORMULA_START) for row in rows for cell in row):
+        assert _FORMULA_CELL_RE.search(_csv_text(rows))
