@@ -95,12 +95,17 @@ def _false_positive_keys(findings: Sequence[Finding]) -> set[tuple[str, str]]:
 
 def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) -> list[Highlight]:
     """Non-crossing highlights, in text order; of two spans that cross, the lower-ranked field is dropped."""
-    false_positives = _false_positive_keys(findings or [])
+    if findings is None:  # the page without gold: every value is "found"
+        return without_clashes(
+            [
+                _highlight((evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], "found"))
+                for name, value, detail, evidence in _evidence_items(record)
+            ]
+        )
+    false_positives = _false_positive_keys(findings)
     found: list[Highlight] = []
     for name, value, detail, evidence in _evidence_items(record):
-        if findings is None:
-            status = "found"
-        elif (name, value) in false_positives or (name, evidence["text"]) in false_positives:
+        if (name, value) in false_positives or (name, evidence["text"]) in false_positives:
             status = "false_positive"
         else:
             status = "hit"
@@ -120,17 +125,16 @@ def without_clashes(found: Sequence[Highlight]) -> list[Highlight]:
     # later one; only the spans still open (few: kept spans nest, never cross) are compared.
     open_spans: list[Highlight] = []
     for candidate in ordered:
-        open_spans = [other for other in open_spans if other.end >= candidate.start]
-        if not any(_clashes(other, candidate) for other in open_spans):
+        start, end = candidate.start, candidate.end
+        open_spans = [other for other in open_spans if other.end >= start]
+        # the same span, or one crossing it; none starts inside the candidate, as none starts after it
+        for other in open_spans:
+            if (other.start == start and other.end == end) or other.start < start < other.end < end:
+                break
+        else:
             kept.append(candidate)
             open_spans.append(candidate)
     return kept
-
-
-def _clashes(other: Highlight, candidate: Highlight) -> bool:
-    same = other.start == candidate.start and other.end == candidate.end
-    crossing = other.start < candidate.start < other.end < candidate.end
-    return same or crossing or candidate.start < other.start < candidate.end < other.end
 
 
 def _render_text(text: str, marks: Sequence[Highlight]) -> str:
