@@ -161,9 +161,16 @@ def table_cells(table: Table, record: Record) -> list[list[str]]:
     return [[safe_cell(value) for value in values] for values in table.values(record)]
 
 
-# Where a cell starts in CSV text: at a line start or after a comma, maybe after an opening quote. The
-# search also finds line feeds and commas inside quoted cells: those tables take the exact path.
-_FORMULA_CELL_RE = re.compile('(?:^|,)"?[' + re.escape("".join(_FORMULA_START)) + "]", re.MULTILINE)
+# A cell starts the text, or follows a comma or line feed, maybe after an opening quote. The search
+# starts at the rarer formula characters (then looks back one character) and also finds some inside
+# quoted cells: those tables take the exact path.
+_FORMULA_CHARACTER_CLASS = "[" + re.escape("".join(_FORMULA_START)) + "]"
+_FORMULA_AFTER_CELL_START_RE = re.compile(f'{_FORMULA_CHARACTER_CLASS}(?<=[,\n"]{_FORMULA_CHARACTER_CLASS})')
+
+
+def _may_start_formula(csv_text: str) -> bool:
+    """False only when no cell of ``csv_text`` starts with a formula character."""
+    return csv_text[:1] in _FORMULA_CHARACTERS or _FORMULA_AFTER_CELL_START_RE.search(csv_text) is not None
 
 
 def _table_text(table: Table, record: Record) -> str:
@@ -171,7 +178,7 @@ def _table_text(table: Table, record: Record) -> str:
     writes None as empty and the rest through str, as safe_cell does) unless a cell would need
     neutralising."""
     text = _csv_text(table.values(record))
-    if _FORMULA_CELL_RE.search(text):
+    if _may_start_formula(text):
         return _csv_text(table_cells(table, record))
     return text
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.models import Record
 from pipeline.process import extract_text
 from pipeline.tables import TABLES, _joined
-from pipeline.write import _FORMULA_CELL_RE, _FORMULA_START, _csv_text, _is_number, _table_text, safe_cell, table_cells
+from pipeline.write import _FORMULA_START, _csv_text, _may_start_formula, _is_number, _table_text, safe_cell, table_cells
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "raw"
 TEXT = (
@@ -150,4 +150,4 @@ def test_table_text_on_documents(record: Record) -> None:
 @given(rows=st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=4), max_size=4))
 def test_formula_search_finds_every_cell_a_spreadsheet_would_evaluate(rows: list[list[str]]) -> None:
     if any(cell.startswith(_FORMULA_START) for row in rows for cell in row):
-        assert _FORMULA_CELL_RE.search(_csv_text(rows))
+        assert _may_start_formula(_csv_text(rows))
