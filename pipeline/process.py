@@ -85,9 +85,10 @@ def record_from_candidates(
             "sha256": sha256,
             "language": language,
             "title": _title(text, segments),
-            "promoter": resolve.promoter(text, found.parties, found.entities),
-            "partners": resolve.partners(text, found.parties, found.entities),
-            "organisations": resolve.organisations(text, found.entities, found.parties.extra_mentions),
+            # fields, not models: the record's validator builds them with the rest
+            "promoter": resolve.promoter_fields(text, found.parties, found.entities),
+            "partners": resolve.partner_fields(text, found.parties, found.entities),
+            "organisations": resolve.organisation_fields(text, found.entities, found.parties.extra_mentions),
             "funding_programmes": [m.value for m in programmes],  # type: ignore[misc]
             "funding_evidence": programmes,
             "project_code": codes[0].value if codes else None,

@@ -94,6 +94,12 @@ _START_END = attrgetter("start", "end")
 
 def organisations(text: str, entities: Sequence[OrgEntity], extra: Sequence[OrgMention]) -> list[OrganisationMention]:
     """One entry per organisation, canonical name first, every mention as evidence."""
+    return _validate_organisations(organisation_fields(text, entities, extra))
+
+
+def organisation_fields(text: str, entities: Sequence[OrgEntity], extra: Sequence[OrgMention]) -> list[dict[str, object]]:
+    """The fields of ``organisations(text, entities, extra)``, for the record's validator to build them
+    (one validation per record instead of one per kind of value)."""
     found: list[dict[str, object]] = []
     by_first = sorted(((entity.first, entity) for entity in entities), key=lambda pair: pair[0].start)
     for first, entity in by_first:
@@ -116,7 +122,7 @@ def organisations(text: str, entities: Sequence[OrgEntity], extra: Sequence[OrgM
             evidence = [_evidence_fields(text, mention.start, mention.end)]
             found.append({"name": mention.name, "evidence": evidence, "rule": mention.rule})
     found.sort(key=_first_evidence_start)
-    return _validate_organisations(found)
+    return found
 
 
 def _first_evidence_start(organisation: dict[str, object]) -> int:
@@ -133,24 +139,31 @@ def _canonical(mention: OrgMention, entities: Sequence[OrgEntity]) -> str:
 
 
 def promoter(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> PromoterMention | None:
+    fields = promoter_fields(text, parties, entities)
+    return None if fields is None else _validate_promoter(fields)
+
+
+def promoter_fields(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> dict[str, object] | None:
+    """The fields of ``promoter(text, parties, entities)``."""
     if parties.promoter is None:
         return None
     mention = parties.promoter
-    return _validate_promoter(
-        {"name": _canonical(mention, entities), "evidence": _evidence_fields(text, mention.start, mention.end), "rule": mention.rule}
-    )
+    return {"name": _canonical(mention, entities), "evidence": _evidence_fields(text, mention.start, mention.end), "rule": mention.rule}
 
 
 def partners(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> list[PartnerMention]:
+    return [_validate_partner(fields) for fields in partner_fields(text, parties, entities)]
+
+
+def partner_fields(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> list[dict[str, object]]:
+    """The fields of ``partners(text, parties, entities)``."""
     return [
-        _validate_partner(
-            {
-                "name": _canonical(m, entities),
-                "country": _stated_country(text, m.end),
-                "evidence": _evidence_fields(text, m.start, m.end),
-                "rule": m.rule,
-            }
-        )
+        {
+            "name": _canonical(m, entities),
+            "country": _stated_country(text, m.end),
+            "evidence": _evidence_fields(text, m.start, m.end),
+            "rule": m.rule,
+        }
         for m in parties.partners
     ]
 

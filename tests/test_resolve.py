@@ -92,3 +92,29 @@ def test_organisations_match_the_constructors_on_any_spans(text: str, groups: li
     entities = [OrgEntity(mentions=[OrgMention(min(s, e), max(s, e), name, rule) for s, e, name, rule in group]) for group in groups]
     extras = [OrgMention(min(s, e), max(s, e), name, "org.extra") for s, e, name in extra]
     _same_models(resolve.organisations(text, entities, extras), _reference_organisations(text, entities, extras))
+
+
+@pytest.mark.parametrize("raw", _texts())
+def test_record_from_fields_matches_the_record_from_models(raw: str) -> None:
+    from pipeline.models import Record
+    from pipeline.process import record_from_candidates
+    from pipeline.validate import validate
+
+    text = normalise(raw).text
+    counted = TextScores(text)
+    language = document_language(counted)
+    language = language if language in ("cs", "sk", "en") else "en"
+    segments = split(text, language, counted)
+    found = extract_candidates(text, language, segments)
+    record = record_from_candidates(found, "d", "raw/d.txt", "0" * 64, text, language, segments, [(0, 0)])
+    expected = validate(
+        record.model_copy(
+            update={
+                "promoter": resolve.promoter(text, found.parties, found.entities),
+                "partners": resolve.partners(text, found.parties, found.entities),
+                "organisations": resolve.organisations(text, found.entities, found.parties.extra_mentions),
+            }
+        )
+    )
+    assert record == expected and record.model_dump_json() == expected.model_dump_json()
+    assert Record.model_validate(record.model_dump()) == record
