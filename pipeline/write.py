@@ -91,18 +91,15 @@ def _float_paths_of(annotation: object, path: FloatPath) -> list[FloatPath]:
 _RECORD_FLOATS = float_paths(Record)
 
 
-def _values_at(value: object, path: FloatPath) -> Iterator[object]:
-    if not path:
-        yield value
-        return
-    if value is None:
-        return
-    step, rest = path[0], path[1:]
-    if step == _ANY_ITEM:
-        for item in value:  # type: ignore[attr-defined]
-            yield from _values_at(item, rest)
-    else:
-        yield from _values_at(getattr(value, step), rest)
+def _values_at(value: object, path: FloatPath) -> list[object]:
+    """The values at ``path`` below ``value``, a level at a time (a None on the way holds nothing)."""
+    values = [value]
+    for step in path:
+        if step == _ANY_ITEM:
+            values = [item for parent in values if parent is not None for item in parent]  # type: ignore[attr-defined]
+        else:
+            values = [getattr(parent, step) for parent in values if parent is not None]
+    return values
 
 
 def _is_plain_float(value: object) -> bool:
@@ -117,7 +114,11 @@ def _fast_json_is_exact(record: Record) -> bool:
 
 def record_json(record: Record) -> bytes:
     """The record as compact UTF-8 JSON: json.dumps(model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))."""
-    if _fast_json_is_exact(record):
+    return _record_json(record, _fast_json_is_exact(record))
+
+
+def _record_json(record: Record, fast: bool) -> bytes:
+    if fast:
         try:
             return Record.__pydantic_serializer__.to_json(record)
         except pydantic_core.PydanticSerializationError:
@@ -127,7 +128,11 @@ def record_json(record: Record) -> bytes:
 
 def record_array_item(record: Record) -> bytes:
     """The record as one UTF-8 element of a JSON array written by json.dumps(records, ensure_ascii=False, indent=2)."""
-    if _fast_json_is_exact(record):
+    return _record_array_item(record, _fast_json_is_exact(record))
+
+
+def _record_array_item(record: Record, fast: bool) -> bytes:
+    if fast:
         try:
             # b"[\n  {...}\n]": the element is indented as in the whole array
             return pydantic_core.to_json([record], indent=2)[2:-2]
@@ -211,7 +216,8 @@ class RecordOutput:
 
 def record_output(record: Record) -> RecordOutput:
     rows = tuple(_table_text(table, record).encode("utf-8") for table in TABLES)
-    return RecordOutput(record.doc_id, record_json(record) + b"\n", record_array_item(record), rows)
+    fast = _fast_json_is_exact(record)  # checked once for both forms
+    return RecordOutput(record.doc_id, _record_json(record, fast) + b"\n", _record_array_item(record, fast), rows)
 
 
 class OutputWriter:
