@@ -187,11 +187,10 @@ def read_document(path: Path, input_dir: Path) -> RawDocument:
 
     Files with a suffix no reader knows are decoded as text.
     """
-    relative = _relative_path(path, input_dir)
-    doc_id = document_id(relative)
-    source = str(input_dir / relative)
+    doc_id, source = _names(path, input_dir)
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as stream:  # one read, no buffer to fill first
+            data = stream.readall()
     except OSError as exc:
         raise IngestError(doc_id, source, f"cannot read file: {exc.strerror or exc}") from exc
     if not data:
@@ -212,6 +211,28 @@ def read_document(path: Path, input_dir: Path) -> RawDocument:
         doc_id=doc_id, source=source, sha256=sha256(data).hexdigest(), data=data, text=text, encoding=encoding,
         format=format_name, metadata=metadata,
     )
+
+
+def _names(path: Path, input_dir: Path) -> tuple[str, str]:
+    """(doc_id, source) of a file: ``document_id`` of its relative path, and ``str(input_dir / relative)``.
+
+    A file below ``input_dir`` as written (most are) is named from the path strings, without pathlib.
+    """
+    folder = str(input_dir)
+    whole = str(path)
+    if whole.startswith(folder + "/"):
+        # pathlib's strings are normalised ("." and "/" never match): the rest is the relative parts joined by "/"
+        parts = whole[len(folder) + 1 :].split("/")
+        parts[-1] = _without_suffix(parts[-1])
+        return "__".join(parts), whole
+    relative = _relative_path(path, input_dir)
+    return document_id(relative), str(input_dir / relative)
+
+
+def _without_suffix(name: str) -> str:
+    """``PurePath(name).with_suffix("").name``: the last dot starts a suffix unless it is first or last."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _relative_path(path: Path, input_dir: Path) -> Path:
@@ -255,9 +276,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             raise DecodeError("file is not text (binary data)")
         return _checked(_decode_strict(data, encoding, "UTF-16 text"), encoding)
     try:
-        return _checked(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return _checked_utf8(data, text)
     text, encoding = _best_single_byte(data)
     return _checked(text, encoding)
 
@@ -274,6 +297,24 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
     if text and len(_CONTROL_RE.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise DecodeError("file is not text (binary data)")
     return text, encoding
+
+
+# In UTF-8 a C0 control or DEL is its own byte (no other character uses those bytes), and a C1
+# control is 0xC2 followed by 0x80-0x9F (0xC2 only ever leads a sequence): counted on the bytes, with C loops.
+_NOT_C0_BYTES = bytes(byte for byte in range(256) if not _CONTROL_RE.match(chr(byte)) or byte >= 0x80)
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _utf8_controls(data: bytes) -> int:
+    """``len(_CONTROL_RE.findall(data.decode("utf-8")))`` for valid UTF-8 ``data``."""
+    return len(data.translate(None, _NOT_C0_BYTES)) + len(_C1_UTF8_RE.findall(data))
+
+
+def _checked_utf8(data: bytes, text: str) -> tuple[str, str]:
+    """``_checked(text, "utf-8")`` for ``text`` decoded from the UTF-8 ``data``."""
+    if text and _utf8_controls(data) > _MAX_CONTROL_SHARE * len(text):
+        raise DecodeError("file is not text (binary data)")
+    return text, "utf-8"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

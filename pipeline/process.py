@@ -77,32 +77,39 @@ def record_from_candidates(
     programmes = resolve.first_per_value(found.programmes)
     countries = resolve.first_per_value(found.countries)
     emails = resolve.first_per_value(found.emails)
-    record = Record(
-        doc_id=doc_id,
-        source=source,
-        sha256=sha256,
-        language=language,
-        title=_title(text, segments),
-        promoter=resolve.promoter(text, found.parties, found.entities),
-        partners=resolve.partners(text, found.parties, found.entities),
-        organisations=resolve.organisations(text, found.entities, found.parties.extra_mentions),
-        funding_programmes=[m.value for m in programmes],  # type: ignore[misc]
-        funding_evidence=programmes,
-        project_code=codes[0].value if codes else None,
-        project_code_evidence=codes[0].evidence if codes else None,
-        amounts=resolve.unique_amounts(found.amounts),
-        dates=resolve.unique_dates(found.dates),
-        countries=sorted(m.value for m in countries),
-        country_evidence=countries,
-        emails=[m.value for m in emails],
-        urls=[m.value for m in resolve.first_per_value(found.urls)],
-        contacts=list(found.contacts),
-        target_groups=list(found.target_groups),
-        segments=segments,
-        normalised_text=text,
-        offset_map=offset_map or [],
+    # the model's validator given a dict: the same checks as Record(...), without the keyword-argument cost
+    record = _validate_record(
+        {
+            "doc_id": doc_id,
+            "source": source,
+            "sha256": sha256,
+            "language": language,
+            "title": _title(text, segments),
+            # fields, not models: the record's validator builds them with the rest
+            "promoter": resolve.promoter_fields(text, found.parties, found.entities),
+            "partners": resolve.partner_fields(text, found.parties, found.entities),
+            "organisations": resolve.organisation_fields(text, found.entities, found.parties.extra_mentions),
+            "funding_programmes": [m.value for m in programmes],  # type: ignore[misc]
+            "funding_evidence": programmes,
+            "project_code": codes[0].value if codes else None,
+            "project_code_evidence": codes[0].evidence if codes else None,
+            "amounts": resolve.unique_amounts(found.amounts),
+            "dates": resolve.unique_dates(found.dates),
+            "countries": sorted(m.value for m in countries),
+            "country_evidence": countries,
+            "emails": [m.value for m in emails],
+            "urls": [m.value for m in resolve.first_per_value(found.urls)],
+            "contacts": list(found.contacts),
+            "target_groups": list(found.target_groups),
+            "segments": segments,
+            "normalised_text": text,
+            "offset_map": offset_map or [],
+        }
     )
     return validate(record)
+
+
+_validate_record = Record.__pydantic_validator__.validate_python
 
 
 def _empty_record(doc_id: str, source: str, sha256: str, text: str, language: str, segments: list[Segment]) -> Record:

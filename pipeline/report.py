@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from html import escape
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from pipeline.models import Record
@@ -94,17 +97,26 @@ def _false_positive_keys(findings: Sequence[Finding]) -> set[tuple[str, str]]:
 
 def highlights(record: Mapping[str, Any], findings: Sequence[Finding] | None) -> list[Highlight]:
     """Non-crossing highlights, in text order; of two spans that cross, the lower-ranked field is dropped."""
-    false_positives = _false_positive_keys(findings or [])
+    if findings is None:  # the page without gold: every value is "found"
+        return without_clashes(
+            [
+                _highlight((evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], "found"))
+                for name, value, detail, evidence in _evidence_items(record)
+            ]
+        )
+    false_positives = _false_positive_keys(findings)
     found: list[Highlight] = []
     for name, value, detail, evidence in _evidence_items(record):
-        if findings is None:
-            status = "found"
-        elif (name, value) in false_positives or (name, evidence["text"]) in false_positives:
+        if (name, value) in false_positives or (name, evidence["text"]) in false_positives:
             status = "false_positive"
         else:
             status = "hit"
-        found.append(Highlight(evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status))
+        found.append(_highlight((evidence["start"], evidence["end"], name, str(value), detail, evidence["text"], status)))
     return without_clashes(found)
+
+
+# A Highlight from a tuple in one C call (the named tuple's own __new__ is a Python function).
+_highlight = partial(tuple.__new__, Highlight)
 
 
 def without_clashes(found: Sequence[Highlight]) -> list[Highlight]:
@@ -115,46 +127,58 @@ def without_clashes(found: Sequence[Highlight]) -> list[Highlight]:
     # later one; only the spans still open (few: kept spans nest, never cross) are compared.
     open_spans: list[Highlight] = []
     for candidate in ordered:
-        open_spans = [other for other in open_spans if other.end >= candidate.start]
-        if not any(_clashes(other, candidate) for other in open_spans):
+        start, end = candidate.start, candidate.end
+        open_spans = [other for other in open_spans if other.end >= start]
+        # the same span, or one crossing it; none starts inside the candidate, as none starts after it
+        for other in open_spans:
+            if (other.start == start and other.end == end) or other.start < start < other.end < end:
+                break
+        else:
             kept.append(candidate)
             open_spans.append(candidate)
     return kept
 
 
-def _clashes(other: Highlight, candidate: Highlight) -> bool:
-    same = other.start == candidate.start and other.end == candidate.end
-    crossing = other.start < candidate.start < other.end < candidate.end
-    return same or crossing or candidate.start < other.start < candidate.end < other.end
-
-
 def _render_text(text: str, marks: Sequence[Highlight]) -> str:
     """The text with nested <mark> elements; marks do not cross (see ``highlights``)."""
+    return _render_ordered(text, sorted(marks, key=lambda h: (h.start, -h.end)))
+
+
+_HTML_SPECIAL_RE = re.compile("[&<>\"']")
+
+
+def _render_ordered(text: str, marks: Sequence[Highlight]) -> str:
+    """``_render_text`` of marks already in (start, -end) order, as ``highlights`` gives them."""
+    titles = [f"{mark.field}: {mark.value} ({mark.detail})" for mark in marks]
+    # html.escape is called only where something needs escaping: most texts, quotes and titles hold
+    # none of & < > " ', and one search each tells
+    text_escape = escape if _HTML_SPECIAL_RE.search(text) else str
+    attribute_escape = escape if _HTML_SPECIAL_RE.search("".join([*titles, *(mark.text for mark in marks)])) else str
     parts: list[str] = []
     position = 0
-    stack: list[Highlight] = []
-    events = sorted(marks, key=lambda h: (h.start, -h.end))
-    for mark in events:
-        while stack and stack[-1].end <= mark.start:
-            closing = stack.pop()
-            parts.append(html.escape(text[position : closing.end]))
+    open_ends: list[int] = []
+    for mark, title in zip(marks, titles):
+        start = mark.start
+        while open_ends and open_ends[-1] <= start:
+            end = open_ends.pop()
+            parts.append(text_escape(text[position:end]))
             parts.append("</mark>")
-            position = closing.end
-        parts.append(html.escape(text[position : mark.start]))
-        title = f"{mark.field}: {mark.value} ({mark.detail})"
+            position = end
+        parts.append(text_escape(text[position:start]))
+        field, status = mark.field, mark.status
         parts.append(
-            f'<mark class="f-{mark.field} s-{mark.status}" data-field="{mark.field}" data-status="{mark.status}"'
-            f' data-start="{mark.start}" data-end="{mark.end}" data-evidence="{html.escape(mark.text)}"'
-            f' title="{html.escape(title)}">'
+            f'<mark class="f-{field} s-{status}" data-field="{field}" data-status="{status}"'
+            f' data-start="{start}" data-end="{mark.end}" data-evidence="{attribute_escape(mark.text)}"'
+            f' title="{attribute_escape(title)}">'
         )
-        position = mark.start
-        stack.append(mark)
-    while stack:
-        closing = stack.pop()
-        parts.append(html.escape(text[position : closing.end]))
+        position = start
+        open_ends.append(mark.end)
+    while open_ends:
+        end = open_ends.pop()
+        parts.append(text_escape(text[position:end]))
         parts.append("</mark>")
-        position = closing.end
-    parts.append(html.escape(text[position:]))
+        position = end
+    parts.append(text_escape(text[position:]))
     return "".join(parts)
 
 
@@ -315,7 +339,7 @@ def _section(record: Mapping[str, Any], findings: Sequence[Finding], with_gold: 
     badge = f'<span class="badge">{len(findings)} to check</span>' if with_gold else ""
     return (
         f"{section_heading(record, badge)}"
-        f'<div class="body"><pre>{_render_text(record["normalised_text"], marks)}</pre>'
+        f'<div class="body"><pre>{_render_ordered(record["normalised_text"], marks)}</pre>'
         f"<aside>{_record_list(record)}{_findings_list(findings)}</aside></div>{SECTION_END}"
     )
 
@@ -345,7 +369,11 @@ def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str 
 
 def record_report_entry(record: Record) -> ReportEntry:
     """The entry of a page without gold, dumping only the fields the page shows."""
-    return report_entry(record.model_dump(mode="json", include=REPORT_FIELDS), [], False)
+    # the serializer itself: model_dump(mode="json", include=REPORT_FIELDS) without its Python wrapper
+    return report_entry(_dump(record, mode="json", include=REPORT_FIELDS), [], False)
+
+
+_dump = Record.__pydantic_serializer__.to_python
 
 
 class ReportBuilder:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+
+from pydantic import TypeAdapter
 
 from pipeline.extract.countries import country_code
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
@@ -74,27 +77,56 @@ def _evidence(text: str, mention: OrgMention) -> Evidence:
     return make_evidence(text, mention.start, mention.end)
 
 
+def _evidence_fields(text: str, start: int, end: int) -> dict[str, object]:
+    """The fields of ``make_evidence(text, start, end)``, for a model validated with it in one call."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+# Organisations are validated as one list of dicts: pydantic builds the nested models without a
+# Python call per model.
+_validate_organisations = TypeAdapter(list[OrganisationMention]).validate_python
+_START_END = attrgetter("start", "end")
+
+
 def organisations(text: str, entities: Sequence[OrgEntity], extra: Sequence[OrgMention]) -> list[OrganisationMention]:
     """One entry per organisation, canonical name first, every mention as evidence."""
-    result: list[OrganisationMention] = []
-    known = {fold(name) for entity in entities for name in entity.names()}
-    for entity in sorted(entities, key=lambda e: e.first.start):
+    return _validate_organisations(organisation_fields(text, entities, extra))
+
+
+def organisation_fields(text: str, entities: Sequence[OrgEntity], extra: Sequence[OrgMention]) -> list[dict[str, object]]:
+    """The fields of ``organisations(text, entities, extra)``, for the record's validator to build them
+    (one validation per record instead of one per kind of value)."""
+    found: list[dict[str, object]] = []
+    by_first = sorted(((entity.first, entity) for entity in entities), key=lambda pair: pair[0].start)
+    for first, entity in by_first:
         name = entity.canonical_name()
-        mentions = sorted(entity.mentions, key=lambda m: (m.start, m.end))
-        result.append(
-            OrganisationMention(
-                name=name,
-                aliases=[alias for alias in entity.names() if alias != name],
-                evidence=[_evidence(text, m) for m in mentions],
-                rule=entity.first.rule,
-            )
+        found.append(
+            {
+                "name": name,
+                "aliases": [alias for alias in entity.names() if alias != name],
+                "evidence": [_evidence_fields(text, m.start, m.end) for m in sorted(entity.mentions, key=_START_END)],
+                "rule": first.rule,
+            }
         )
-    for mention in extra:
-        if fold(mention.name) in known:
-            continue
-        known.add(fold(mention.name))
-        result.append(OrganisationMention(name=mention.name, evidence=[_evidence(text, mention)], rule=mention.rule))
-    return sorted(result, key=lambda o: o.evidence[0].start)
+    if extra:
+        known = {fold(name) for entity in entities for name in entity.names()}
+        for mention in extra:
+            key = fold(mention.name)
+            if key in known:
+                continue
+            known.add(key)
+            evidence = [_evidence_fields(text, mention.start, mention.end)]
+            found.append({"name": mention.name, "evidence": evidence, "rule": mention.rule})
+    found.sort(key=_first_evidence_start)
+    return found
+
+
+def _first_evidence_start(organisation: dict[str, object]) -> int:
+    return organisation["evidence"][0]["start"]  # type: ignore[index]
 
 
 def _canonical(mention: OrgMention, entities: Sequence[OrgEntity]) -> str:
@@ -107,22 +139,37 @@ def _canonical(mention: OrgMention, entities: Sequence[OrgEntity]) -> str:
 
 
 def promoter(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> PromoterMention | None:
+    fields = promoter_fields(text, parties, entities)
+    return None if fields is None else _validate_promoter(fields)
+
+
+def promoter_fields(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> dict[str, object] | None:
+    """The fields of ``promoter(text, parties, entities)``."""
     if parties.promoter is None:
         return None
     mention = parties.promoter
-    return PromoterMention(name=_canonical(mention, entities), evidence=_evidence(text, mention), rule=mention.rule)
+    return {"name": _canonical(mention, entities), "evidence": _evidence_fields(text, mention.start, mention.end), "rule": mention.rule}
 
 
 def partners(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> list[PartnerMention]:
+    return [_validate_partner(fields) for fields in partner_fields(text, parties, entities)]
+
+
+def partner_fields(text: str, parties: Parties, entities: Sequence[OrgEntity]) -> list[dict[str, object]]:
+    """The fields of ``partners(text, parties, entities)``."""
     return [
-        PartnerMention(
-            name=_canonical(m, entities),
-            country=_stated_country(text, m.end),
-            evidence=_evidence(text, m),
-            rule=m.rule,
-        )
+        {
+            "name": _canonical(m, entities),
+            "country": _stated_country(text, m.end),
+            "evidence": _evidence_fields(text, m.start, m.end),
+            "rule": m.rule,
+        }
         for m in parties.partners
     ]
+
+
+_validate_promoter = PromoterMention.__pydantic_validator__.validate_python
+_validate_partner = PartnerMention.__pydantic_validator__.validate_python
 
 
 def _stated_country(text: str, end: int) -> str | None:

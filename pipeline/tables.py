@@ -33,87 +33,78 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[Record], Iterator[dict[str, Any]]]
+    # a record's rows as tuples in column order: no dict per row, no look-up per cell
+    values: Callable[[Record], Iterator[tuple[Any, ...]]]
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.csv"
+
+    def rows(self, record: Record) -> Iterator[dict[str, Any]]:
+        """The record's rows as {column name: value}."""
+        names = [c.name for c in self.columns]
+        for values in self.values(record):
+            yield dict(zip(names, values, strict=True))
 
 
 def _joined(values: list[str]) -> str:
     return LIST_SEPARATOR.join(values)
 
 
-def _document_rows(record: Record) -> Iterator[dict[str, Any]]:
-    yield {
-        "doc_id": record.doc_id,
-        "source": record.source,
-        "sha256": record.sha256,
-        "format": record.format,
-        "language": record.language,
-        "title": record.title or "",
-        "promoter": record.promoter.name if record.promoter else "",
-        "partners": _joined([p.name for p in record.partners]),
-        "organisations": _joined([o.name for o in record.organisations]),
-        "funding_programmes": _joined(list(record.funding_programmes)),
-        "project_code": record.project_code or "",
-        "amounts": _joined([f"{a.value:.2f} {a.currency} ({a.role})" for a in record.amounts]),
-        "dates": _joined([f"{d.value} ({d.role})" for d in record.dates]),
-        "countries": _joined(record.countries),
-        "emails": _joined(record.emails),
-        "urls": _joined(record.urls),
-        "target_groups": _joined([t.value for t in record.target_groups]),
-        "problems": _joined([p.code for p in record.problems]),
-    }
+def _document_rows(record: Record) -> Iterator[tuple[Any, ...]]:
+    yield (
+        record.doc_id,
+        record.source,
+        record.sha256,
+        record.format,
+        record.language,
+        record.title or "",
+        record.promoter.name if record.promoter else "",  # promoter
+        _joined([p.name for p in record.partners]),
+        _joined([o.name for o in record.organisations]),
+        _joined(list(record.funding_programmes)),
+        record.project_code or "",
+        _joined([f"{a.value:.2f} {a.currency} ({a.role})" for a in record.amounts]),
+        _joined([f"{d.value} ({d.role})" for d in record.dates]),
+        _joined(record.countries),
+        _joined(record.emails),
+        _joined(record.urls),
+        _joined([t.value for t in record.target_groups]),
+        _joined([p.code for p in record.problems]),  # problems
+    )
 
 
-def _organisation_rows(record: Record) -> Iterator[dict[str, Any]]:
+def _organisation_rows(record: Record) -> Iterator[tuple[Any, ...]]:
     promoter = record.promoter.name if record.promoter else None
     partner_names = {p.name: p for p in record.partners}
     for organisation in record.organisations:
         role = "promoter" if organisation.name == promoter else "partner" if organisation.name in partner_names else ""
         partner = partner_names.get(organisation.name)
         first = organisation.evidence[0]
-        yield {
-            "doc_id": record.doc_id,
-            "name": organisation.name,
-            "role": role,
-            "country": partner.country if partner and partner.country else "",
-            "aliases": _joined(organisation.aliases),
-            "mentions": len(organisation.evidence),
-            "start": first.start,
-            "end": first.end,
-            "evidence": first.text,
-            "rule": organisation.rule,
-        }
+        yield (
+            record.doc_id,
+            organisation.name,
+            role,
+            partner.country if partner and partner.country else "",  # country
+            _joined(organisation.aliases),
+            len(organisation.evidence),  # mentions
+            first.start,
+            first.end,
+            first.text,  # evidence
+            organisation.rule,
+        )
 
 
-def _amount_rows(record: Record) -> Iterator[dict[str, Any]]:
+def _amount_rows(record: Record) -> Iterator[tuple[Any, ...]]:
     for amount in record.amounts:
-        yield {
-            "doc_id": record.doc_id,
-            "value": f"{amount.value:.2f}",
-            "currency": amount.currency,
-            "role": amount.role,
-            "start": amount.evidence.start,
-            "end": amount.evidence.end,
-            "evidence": amount.evidence.text,
-            "rule": amount.rule,
-        }
+        evidence = amount.evidence
+        yield (record.doc_id, f"{amount.value:.2f}", amount.currency, amount.role, evidence.start, evidence.end, evidence.text, amount.rule)
 
 
-def _date_rows(record: Record) -> Iterator[dict[str, Any]]:
+def _date_rows(record: Record) -> Iterator[tuple[Any, ...]]:
     for date in record.dates:
-        yield {
-            "doc_id": record.doc_id,
-            "value": date.value,
-            "precision": date.precision,
-            "role": date.role,
-            "start": date.evidence.start,
-            "end": date.evidence.end,
-            "evidence": date.evidence.text,
-            "rule": date.rule,
-        }
+        evidence = date.evidence
+        yield (record.doc_id, date.value, date.precision, date.role, evidence.start, evidence.end, evidence.text, date.rule)
 
 
 _DOC_ID = Column("doc_id", "string", "Document id: the input file name without its extension.")

@@ -9,6 +9,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -32,6 +33,7 @@ RECORDS_JSON = "records.json"
 ERRORS_JSONL = "errors.jsonl"
 # OWASP CSV injection: a spreadsheet runs a cell starting with these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARACTERS = frozenset(_FORMULA_START)  # one character each: a set look-up of the first
 
 
 def atomic_write_text(path: Path, content: str) -> None:
@@ -89,18 +91,15 @@ def _float_paths_of(annotation: object, path: FloatPath) -> list[FloatPath]:
 _RECORD_FLOATS = float_paths(Record)
 
 
-def _values_at(value: object, path: FloatPath) -> Iterator[object]:
-    if not path:
-        yield value
-        return
-    if value is None:
-        return
-    step, rest = path[0], path[1:]
-    if step == _ANY_ITEM:
-        for item in value:  # type: ignore[attr-defined]
-            yield from _values_at(item, rest)
-    else:
-        yield from _values_at(getattr(value, step), rest)
+def _values_at(value: object, path: FloatPath) -> list[object]:
+    """The values at ``path`` below ``value``, a level at a time (a None on the way holds nothing)."""
+    values = [value]
+    for step in path:
+        if step == _ANY_ITEM:
+            values = [item for parent in values if parent is not None for item in parent]  # type: ignore[attr-defined]
+        else:
+            values = [getattr(parent, step) for parent in values if parent is not None]
+    return values
 
 
 def _is_plain_float(value: object) -> bool:
@@ -115,7 +114,11 @@ def _fast_json_is_exact(record: Record) -> bool:
 
 def record_json(record: Record) -> bytes:
     """The record as compact UTF-8 JSON: json.dumps(model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))."""
-    if _fast_json_is_exact(record):
+    return _record_json(record, _fast_json_is_exact(record))
+
+
+def _record_json(record: Record, fast: bool) -> bytes:
+    if fast:
         try:
             return Record.__pydantic_serializer__.to_json(record)
         except pydantic_core.PydanticSerializationError:
@@ -125,7 +128,11 @@ def record_json(record: Record) -> bytes:
 
 def record_array_item(record: Record) -> bytes:
     """The record as one UTF-8 element of a JSON array written by json.dumps(records, ensure_ascii=False, indent=2)."""
-    if _fast_json_is_exact(record):
+    return _record_array_item(record, _fast_json_is_exact(record))
+
+
+def _record_array_item(record: Record, fast: bool) -> bytes:
+    if fast:
         try:
             # b"[\n  {...}\n]": the element is indented as in the whole array
             return pydantic_core.to_json([record], indent=2)[2:-2]
@@ -141,7 +148,7 @@ def errors_jsonl(errors: Sequence[ErrorEntry]) -> str:
 def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet will show as text, not evaluate (the JSON keeps the exact text)."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if text[:1] in _FORMULA_CHARACTERS and not _is_number(text):
         return "'" + text
     return text
 
@@ -156,10 +163,32 @@ def _is_number(text: str) -> bool:
 
 def table_cells(table: Table, record: Record) -> list[list[str]]:
     """The record's rows of ``table`` as CSV cells."""
-    return [[safe_cell(row[c.name]) for c in table.columns] for row in table.rows(record)]
+    return [[safe_cell(value) for value in values] for values in table.values(record)]
 
 
-def csv_text(rows: Iterable[list[str]]) -> str:
+# A cell starts the text, or follows a comma or line feed, maybe after an opening quote. The search
+# starts at the rarer formula characters (then looks back one character) and also finds some inside
+# quoted cells: those tables take the exact path.
+_FORMULA_CHARACTER_CLASS = "[" + re.escape("".join(_FORMULA_START)) + "]"
+_FORMULA_AFTER_CELL_START_RE = re.compile(f'{_FORMULA_CHARACTER_CLASS}(?<=[,\n"]{_FORMULA_CHARACTER_CLASS})')
+
+
+def _may_start_formula(text: str) -> bool:
+    """False only when no cell of the CSV ``text`` starts with a formula character."""
+    return text[:1] in _FORMULA_CHARACTERS or _FORMULA_AFTER_CELL_START_RE.search(text) is not None
+
+
+def _table_text(table: Table, record: Record) -> str:
+    """``csv_text(table_cells(table, record))``: the values are written as they are (the csv module
+    writes None as empty and the rest through str, as safe_cell does) unless a cell would need
+    neutralising."""
+    text = csv_text(table.values(record))
+    if _may_start_formula(text):
+        return csv_text(table_cells(table, record))
+    return text
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -186,8 +215,9 @@ class RecordOutput:
 
 
 def record_output(record: Record) -> RecordOutput:
-    rows = tuple(csv_text(table_cells(table, record)).encode("utf-8") for table in TABLES)
-    return RecordOutput(record.doc_id, record_json(record) + b"\n", record_array_item(record), rows)
+    rows = tuple(_table_text(table, record).encode("utf-8") for table in TABLES)
+    fast = _fast_json_is_exact(record)  # checked once for both forms
+    return RecordOutput(record.doc_id, _record_json(record, fast) + b"\n", _record_array_item(record, fast), rows)
 
 
 class OutputWriter:

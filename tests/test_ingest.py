@@ -243,3 +243,42 @@ def test_unreadable_file_is_an_ingest_error(tmp_path: Path) -> None:
     with pytest.raises(IngestError) as caught:
         read_document(tmp_path / "missing.txt", tmp_path)
     assert caught.value.message.startswith("cannot read file")
+
+
+# --- names from path strings, control characters counted on UTF-8 bytes ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline import ingest as ingest_module  # noqa: E402
+
+_PART = st.text(alphabet=st.sampled_from(list("ab.-_ ")), min_size=1, max_size=6).filter(lambda part: part not in (".", ".."))
+_FOLDERS = st.sampled_from(["/tmp/in", "in", "../shared/dev/raw", "a.b/c", "/", ".", "x//y", "in/"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(folder=_FOLDERS, parts=st.lists(_PART, min_size=1, max_size=3), as_text=st.booleans())
+def test_names_match_pathlib(folder: str, parts: list[str], as_text: bool) -> None:
+    input_dir = Path(folder)
+    path = input_dir.joinpath(*parts)
+    relative = ingest_module._relative_path(path, input_dir)
+    expected = (ingest_module.document_id(relative), str(input_dir / relative))
+    assert ingest_module._names(path, folder if as_text else input_dir) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab\n\t\r\x00\x01\x1f\x7f\x80\x85\x9f\xa0\xc2é€\u0100")) | st.characters(), max_size=80))
+def test_control_count_on_utf8_bytes_matches_the_text(text: str) -> None:
+    data = text.encode("utf-8", errors="surrogatepass")
+    try:
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    assert ingest_module._utf8_controls(data) == len(ingest_module._CONTROL_RE.findall(decoded))
+
+
+def test_binary_utf8_is_refused_as_before() -> None:
+    data = ("ab" * 40 + "\x01\x02\u0085").encode("utf-8")
+    with pytest.raises(DecodeError):
+        decode_bytes(data)
+    assert decode_bytes(("ab" * 100 + "\x01\u0085").encode("utf-8"))[1] == "utf-8"

@@ -7,7 +7,7 @@ import unicodedata
 
 import ftfy.bad_codecs  # noqa: F401  (the sloppy-windows-125x codecs used to make mojibake)
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.lexicon import LexiconError, load_data
@@ -433,3 +433,49 @@ def test_properties_on_arbitrary_text(raw: str) -> None:
     assert "\n\n\n" not in result.text
     assert result.text == result.text.strip("\n")
     assert all(line == line.rstrip(" ") for line in result.text.split("\n"))
+
+
+# --- the plain path against the general one --------------------------------------------------------
+
+from pipeline import normalise as normalise_module  # noqa: E402
+
+_PIECES = [
+    "a", "Zá", "ř", "ěš", " ", "  ", "\t", "\u00a0", "\u2003", "\u201e", "\u201c", "\u2019", "\u00ab", "•", "* ", "- ",
+    "– ", "\uf0b7 ", " ● ", "·", ".", "!", "Menu", "Přeskočit na obsah", "© 2020", "logo.jpg", "IMG 0042.JPG",
+    "Sdílet na Facebooku", "Tento web používá cookies.", "Logo EEA Grants", "Více →", "→", "x" * 40,
+]
+_BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\u2028", "\x0c", "\x0b"]
+
+
+def _plain_texts() -> st.SearchStrategy[str]:
+    line = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+    pairs = st.lists(st.tuples(line, st.sampled_from(_BREAKS)), max_size=12)
+    return pairs.map(lambda items: "".join(text + end for text, end in items))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=_plain_texts() | st.text(alphabet=st.sampled_from(list(" \t\n\r\u2028•*-–ažŽ\u00a0\u201e\u201c'\"©.→")), max_size=60))
+def test_plain_path_matches_the_general_path(raw: str) -> None:
+    if normalise_module._REMOVED_RE.search(raw) or normalise_module._MOJIBAKE_RE.search(raw):
+        return
+    assert normalise(raw) == normalise_module._normalise_lines(raw, False)
+
+
+def test_every_removed_character_is_unprintable() -> None:
+    # the plain path looks for invisible characters only in lines that are not printable
+    removed = [chr(code) for code in range(sys.maxunicode + 1) if normalise_module._REMOVED_RE.match(chr(code))]
+    assert removed and not any(char.isprintable() for char in removed)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("aAz čďěňřšťžůúýáíóľĺôäŕ \u034f\u0301\u0308\u0327.-_")), max_size=12)
+    | st.text(alphabet=st.sampled_from(list("aZ čžÇñØßłİ\u034f\u0301·-_.,€")) | st.characters(), max_size=30)
+)
+@example(text="Pr\u034fe")
+def test_fold_strips_diacritics_as_the_shared_helper(text: str) -> None:
+    from pipeline.folding import strip_diacritics
+
+    folded = text.casefold()
+    assert normalise_module._strip_diacritics(folded) == strip_diacritics(folded)
+    assert fold(text) == " ".join(normalise_module._FOLD_SPLIT_RE.split(strip_diacritics(folded))).strip()

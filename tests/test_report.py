@@ -1,3 +1,4 @@
+import html
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -13,6 +14,8 @@ from pipeline.report import (
     FIELD_COLOURS,
     REPORT_FIELDS,
     Highlight,
+    _render_ordered,
+    _render_text,
     highlights,
     record_report_entry,
     render_report,
@@ -147,3 +150,57 @@ def test_the_page_reads_only_report_fields() -> None:
     assert watched.read and watched.read <= REPORT_FIELDS
     assert record_report_entry(record) == entry
     assert entry.found and entry.amounts == ((record.amounts[0].currency, record.amounts[0].value),)
+
+
+# --- rendering: escaping only where needed gives the escaped-everywhere text ------------------------
+
+
+def _render_escaping_everything(text: str, marks: list[Highlight]) -> str:
+    """The plain rendering: every piece of text and every attribute through html.escape."""
+    parts: list[str] = []
+    position = 0
+    stack: list[Highlight] = []
+    for mark in sorted(marks, key=lambda h: (h.start, -h.end)):
+        while stack and stack[-1].end <= mark.start:
+            closing = stack.pop()
+            parts += [html.escape(text[position : closing.end]), "</mark>"]
+            position = closing.end
+        parts.append(html.escape(text[position : mark.start]))
+        title = f"{mark.field}: {mark.value} ({mark.detail})"
+        parts.append(
+            f'<mark class="f-{mark.field} s-{mark.status}" data-field="{mark.field}" data-status="{mark.status}"'
+            f' data-start="{mark.start}" data-end="{mark.end}" data-evidence="{html.escape(mark.text)}"'
+            f' title="{html.escape(title)}">'
+        )
+        position = mark.start
+        stack.append(mark)
+    while stack:
+        closing = stack.pop()
+        parts += [html.escape(text[position : closing.end]), "</mark>"]
+        position = closing.end
+    parts.append(html.escape(text[position:]))
+    return "".join(parts)
+
+
+_HTML_TEXT = st.text(alphabet=st.sampled_from(list("ab č\n&<>\"'")), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_HTML_TEXT,
+    spans=_SPANS,
+    values=st.lists(st.tuples(_HTML_TEXT, _HTML_TEXT, _HTML_TEXT), min_size=1, max_size=3),
+)
+def test_render_escapes_as_escaping_everything(text: str, spans: list[tuple[int, int, str]], values: list) -> None:
+    found = [
+        Highlight(start, start + length, name, *values[index % len(values)], "found")
+        for index, (start, length, name) in enumerate(spans)
+    ]
+    marks = without_clashes(found)
+    assert _render_text(text, marks) == _render_escaping_everything(text, marks)
+    assert _render_ordered(text, marks) == _render_escaping_everything(text, marks)
+
+
+def test_highlights_are_highlight_tuples() -> None:
+    marks = highlights(extract_text(TEXT, "card").model_dump(mode="json"), None)
+    assert marks and all(type(mark) is Highlight and len(mark) == len(Highlight._fields) for mark in marks)

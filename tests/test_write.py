@@ -1,5 +1,6 @@
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import extract_text
 from pipeline.tables import load_tables
-from pipeline.write import float_paths, record_array_item, record_json, safe_cell, write_outputs
+from pipeline.write import _values_at, float_paths, record_array_item, record_json, safe_cell, write_outputs
 
 TEXT = "=HYPERLINK(\"x\") card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague, Czech Republic."
 
@@ -138,3 +139,42 @@ def test_float_paths_follow_optionals_lists_tuples_and_models() -> None:
     assert float_paths(Record) == [("amounts", "*", "value")]
     with pytest.raises(TypeError):
         float_paths(_FloatInDict)
+
+
+def _values_by_recursion(value: object, path: tuple[str, ...]) -> Iterator[object]:
+    """The plain walk: every value at ``path``, a None on the way holding nothing."""
+    if not path:
+        yield value
+        return
+    if value is None:
+        return
+    if path[0] == "*":
+        for item in value:  # type: ignore[attr-defined]
+            yield from _values_by_recursion(item, path[1:])
+    else:
+        yield from _values_by_recursion(getattr(value, path[0]), path[1:])
+
+
+class _Holder(BaseModel):
+    score: float | None = None
+    inner: list[_Inner] | None = None
+    pairs: list[tuple[int, float]] = []
+    child: "_Holder | None" = None
+
+
+_HOLDERS = st.deferred(
+    lambda: st.builds(
+        _Holder,
+        score=st.none() | st.floats(allow_nan=False),
+        inner=st.none() | st.lists(st.builds(_Inner, ratio=st.floats(allow_nan=False), count=st.integers()), max_size=3),
+        pairs=st.lists(st.tuples(st.integers(), st.floats(allow_nan=False)), max_size=3),
+        child=st.none() | _HOLDERS,
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(holder=_HOLDERS)
+def test_values_at_walks_as_the_recursion(holder: _Holder) -> None:
+    for path in (("score",), ("inner", "*", "ratio"), ("pairs", "*", "*"), ("child", "inner", "*", "count"), ("child", "child", "score"), ()):
+        assert _values_at(holder, path) == list(_values_by_recursion(holder, path))
