@@ -183,25 +183,25 @@ def _render_ordered(text: str, marks: Sequence[Highlight]) -> str:
 
 
 def _record_list(record: Mapping[str, Any]) -> str:
-    def row(name: str, values: Sequence[str]) -> str:
-        shown = "".join(f"<li>{html.escape(v)}</li>" for v in values) or "<li class='none'>none</li>"
-        return f"<dt>{name}</dt><dd><ul>{shown}</ul></dd>"
-
     promoter = record.get("promoter")
     rows = [
-        row("language", [record["language"]]),
-        row("promoter", [promoter["name"]] if promoter else []),
-        row("partners", [p["name"] + (f" ({p['country']})" if p.get("country") else "") for p in record.get("partners", [])]),
-        row("organisations", [o["name"] for o in record.get("organisations", [])]),
-        row("funding programmes", list(record.get("funding_programmes", []))),
-        row("project code", [record["project_code"]] if record.get("project_code") else []),
-        row("amounts", [f"{a['value']:,.2f} {a['currency']} ({a['role']})" for a in record.get("amounts", [])]),
-        row("dates", [f"{d['value']} ({d['role']})" for d in record.get("dates", [])]),
-        row("countries", list(record.get("countries", []))),
-        row("emails", list(record.get("emails", []))),
-        row("problems", [p["message"] for p in record.get("problems", [])]),
+        ("language", [record["language"]]),
+        ("promoter", [promoter["name"]] if promoter else []),
+        ("partners", [p["name"] + (f" ({p['country']})" if p.get("country") else "") for p in record.get("partners", [])]),
+        ("organisations", [o["name"] for o in record.get("organisations", [])]),
+        ("funding programmes", list(record.get("funding_programmes", []))),
+        ("project code", [record["project_code"]] if record.get("project_code") else []),
+        ("amounts", [f"{a['value']:,.2f} {a['currency']} ({a['role']})" for a in record.get("amounts", [])]),
+        ("dates", [f"{d['value']} ({d['role']})" for d in record.get("dates", [])]),
+        ("countries", list(record.get("countries", []))),
+        ("emails", list(record.get("emails", []))),
+        ("problems", [p["message"] for p in record.get("problems", [])]),
     ]
-    return "<dl>" + "".join(rows) + "</dl>"
+    # one search over every value tells whether any needs html.escape (most records: none)
+    if _HTML_SPECIAL_RE.search("".join([value for _, values in rows for value in values])):
+        rows = [(name, list(map(html.escape, values))) for name, values in rows]
+    shown = [("<li>" + "</li><li>".join(values) + "</li>" if values else "<li class='none'>none</li>") for _, values in rows]
+    return "<dl>" + "".join([f"<dt>{name}</dt><dd><ul>{items}</ul></dd>" for (name, _), items in zip(rows, shown)]) + "</dl>"
 
 
 def _findings_list(findings: Sequence[Finding]) -> str:

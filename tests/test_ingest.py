@@ -247,7 +247,7 @@ def test_unreadable_file_is_an_ingest_error(tmp_path: Path) -> None:
 
 # --- names from path strings, control characters counted on UTF-8 bytes ---------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pipeline import ingest as ingest_module  # noqa: E402
@@ -282,3 +282,15 @@ def test_binary_utf8_is_refused_as_before() -> None:
     with pytest.raises(DecodeError):
         decode_bytes(data)
     assert decode_bytes(("ab" * 100 + "\x01\u0085").encode("utf-8"))[1] == "utf-8"
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(alphabet=st.sampled_from(list("ab.TXTtxtmdhtmlpdfdocx")), min_size=1, max_size=10))
+@example(name="a.TXT")
+@example(name="b.Html")
+@example(name=".txt")
+def test_format_of_the_path_suffix_matches_format_of(name: str) -> None:
+    from pipeline.formats import format_of
+
+    path = Path("in") / name
+    assert ingest_module._format_of(path) == format_of(path)

@@ -14,6 +14,7 @@ from pipeline.report import (
     FIELD_COLOURS,
     REPORT_FIELDS,
     Highlight,
+    _record_list,
     _render_ordered,
     _render_text,
     highlights,
@@ -204,3 +205,37 @@ def test_render_escapes_as_escaping_everything(text: str, spans: list[tuple[int,
 def test_highlights_are_highlight_tuples() -> None:
     marks = highlights(extract_text(TEXT, "card").model_dump(mode="json"), None)
     assert marks and all(type(mark) is Highlight and len(mark) == len(Highlight._fields) for mark in marks)
+
+
+def _record_list_escaping_every_value(record: Mapping[str, Any]) -> str:
+    """The plain list: every value through html.escape, one row at a time."""
+
+    def row(name: str, values: list[str]) -> str:
+        shown = "".join(f"<li>{html.escape(v)}</li>" for v in values) or "<li class='none'>none</li>"
+        return f"<dt>{name}</dt><dd><ul>{shown}</ul></dd>"
+
+    promoter = record.get("promoter")
+    rows = [
+        row("language", [record["language"]]),
+        row("promoter", [promoter["name"]] if promoter else []),
+        row("partners", [p["name"] + (f" ({p['country']})" if p.get("country") else "") for p in record.get("partners", [])]),
+        row("organisations", [o["name"] for o in record.get("organisations", [])]),
+        row("funding programmes", list(record.get("funding_programmes", []))),
+        row("project code", [record["project_code"]] if record.get("project_code") else []),
+        row("amounts", [f"{a['value']:,.2f} {a['currency']} ({a['role']})" for a in record.get("amounts", [])]),
+        row("dates", [f"{d['value']} ({d['role']})" for d in record.get("dates", [])]),
+        row("countries", list(record.get("countries", []))),
+        row("emails", list(record.get("emails", []))),
+        row("problems", [p["message"] for p in record.get("problems", [])]),
+    ]
+    return "<dl>" + "".join(rows) + "</dl>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(_HTML_TEXT, max_size=4), code=st.none() | _HTML_TEXT, emails=st.lists(_HTML_TEXT, max_size=2))
+def test_record_list_escapes_as_escaping_every_value(names: list[str], code: str | None, emails: list[str]) -> None:
+    record = extract_text(TEXT, "card").model_dump(mode="json")
+    record["organisations"] = [{"name": name, "rule": "r", "evidence": []} for name in names]
+    record["partners"] = [{"name": name, "country": "DE" if index % 2 else None} for index, name in enumerate(names)]
+    record.update(project_code=code, emails=emails, promoter={"name": names[0]} if names else None)
+    assert _record_list(record) == _record_list_escaping_every_value(record)
