@@ -314,6 +314,21 @@ def _words(tokens: Iterable[str]) -> str:
     return f"{NOT_LETTER_BEFORE}{_trie(tokens)}{NOT_LETTER_AFTER}"
 
 
+def _first_two(tokens: Iterable[str]) -> str:
+    """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
+    after it): it matches wherever the trie does, looking no further than two characters ahead."""
+    root = _trie_root(tokens)
+    branches = []
+    for base in sorted(key for key in root if key):
+        child = root[base]
+        seconds = [_trie_head(second, child[second]) for second in sorted(key for key in child if key)]
+        if None in child or not seconds:
+            branches.append(_trie_head(base, child))
+        else:
+            branches.append(_trie_head(base, child) + "(?:" + "|".join(seconds) + ")")
+    return "(?:" + "|".join(branches) + ")"
+
+
 @dataclass(frozen=True)
 class AmountPatterns:
     amount: re.Pattern[str]
@@ -326,6 +341,9 @@ class AmountPatterns:
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
     bullet_only: re.Pattern[str]
+    # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
+    # number word or a standalone scale word begins there (its first two characters)
+    amount_start: re.Pattern[str]
 
 
 def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
@@ -376,6 +394,15 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
+        amount_start=re.compile(
+            "(?="
+            + _first_two(
+                [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
+            )
+            + ")(?:"
+            + TOKEN_START.pattern
+            + ")"
+        ),
     )
 
 
@@ -674,7 +701,10 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # a line start further back than the lead does not matter: searching no further keeps long lines linear
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
-    for token in TOKEN_START.finditer(lowered, lead_start, anchor):
+    # the scan may look one character past its last place (``amount_start`` looks two characters ahead)
+    for token in PATTERNS.amount_start.finditer(lowered, lead_start, anchor + 1):
+        if token.start() >= anchor:
+            break
         match = PATTERNS.amount.match(lowered, token.start())
         if match is not None and match.end() > anchor:
             return _past_year(lowered, match)
