@@ -314,6 +314,37 @@ def _words(tokens: Iterable[str]) -> str:
     return f"{NOT_LETTER_BEFORE}{_trie(tokens)}{NOT_LETTER_AFTER}"
 
 
+def cue_alternation(cues: Iterable[str]) -> str:
+    """The cue keys (folded, single spaces) as whole words, longest first: the plain form of ``_cue_trie``."""
+    ordered = sorted(cues, key=lambda key: (-len(key), key))
+    return r"(?<!\w)(?:" + "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in ordered) + r")(?!\w)"
+
+
+def _cue_trie(cues: Iterable[str]) -> str:
+    """``cue_alternation(cues)`` as a trie: at a word start, the longest key that ends a word there wins in
+    both (two keys matching at one place differ only in words the longer adds). A trie tests a shared
+    opening once; the check for a word start follows each first letter, so the pattern opens with a set
+    of letters the engine skips to, instead of testing every character."""
+    root: dict[str | None, Any] = {}
+    for key in cues:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[None] = {}
+
+    def emit(node: dict[str | None, Any], first: bool) -> str:
+        branches = []
+        for char in sorted(key for key in node if key is not None):
+            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first else "")
+            branches.append(head + emit(node[char], False))
+        body = "" if not branches else branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if None in node:
+            return f"(?:{body}|(?!\\w))" if body else r"(?!\w)"  # a longer key first
+        return body
+
+    return emit(root, True)
+
+
 def _first_two(tokens: Iterable[str]) -> str:
     """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
     after it): it matches wherever the trie does, looking no further than two characters ahead."""
@@ -375,8 +406,6 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         rf"(?:(?P<num>{NUMBER})|(?P<word>{number_word})|(?P<alone>{standalone}))"
         rf"(?:{GAP}(?P<scale>{any_scale}))?"
     )
-    cue_keys = sorted(lexicon.cues, key=lambda key: (-len(key), key))
-    cue_body = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in cue_keys)
     return AmountPatterns(
         amount=re.compile(amount),
         term=re.compile(term),
@@ -387,7 +416,7 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         scale_anchors=tuple(
             re.compile(branch + NOT_LETTER_AFTER) for branch in _trie_branches(lexicon.word_scale_tokens, 3)
         ),
-        cue=re.compile(rf"(?<!\w)(?:{cue_body})(?!\w)"),
+        cue=re.compile(_cue_trie(lexicon.cues)),
         # A clause ends between the cue and the amount: a sentence end, or a closed aside
         # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
         # ("Výše podpory: 85 % (3 844 708 Kč)").
