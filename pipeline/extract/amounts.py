@@ -314,6 +314,52 @@ def _words(tokens: Iterable[str]) -> str:
     return f"{NOT_LETTER_BEFORE}{_trie(tokens)}{NOT_LETTER_AFTER}"
 
 
+def cue_alternation(cues: Iterable[str]) -> str:
+    """The cue keys (folded, single spaces) as whole words, longest first: the plain form of ``_cue_trie``."""
+    ordered = sorted(cues, key=lambda key: (-len(key), key))
+    return r"(?<!\w)(?:" + "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in ordered) + r")(?!\w)"
+
+
+def _cue_trie(cues: Iterable[str]) -> str:
+    """``cue_alternation(cues)`` as a trie: at a word start, the longest key that ends a word there wins in
+    both (two keys matching at one place differ only in words the longer adds). A trie tests a shared
+    opening once; the check for a word start follows each first letter, so the pattern opens with a set
+    of letters the engine skips to, instead of testing every character."""
+    root: dict[str | None, Any] = {}
+    for key in cues:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[None] = {}
+
+    def emit(node: dict[str | None, Any], first: bool) -> str:
+        branches = []
+        for char in sorted(key for key in node if key is not None):
+            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first else "")
+            branches.append(head + emit(node[char], False))
+        body = "" if not branches else branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if None in node:
+            return f"(?:{body}|(?!\\w))" if body else r"(?!\w)"  # a longer key first
+        return body
+
+    return emit(root, True)
+
+
+def _first_two(tokens: Iterable[str]) -> str:
+    """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
+    after it): it matches wherever the trie does, looking no further than two characters ahead."""
+    root = _trie_root(tokens)
+    branches = []
+    for base in sorted(key for key in root if key):
+        child = root[base]
+        seconds = [_trie_head(second, child[second]) for second in sorted(key for key in child if key)]
+        if None in child or not seconds:
+            branches.append(_trie_head(base, child))
+        else:
+            branches.append(_trie_head(base, child) + "(?:" + "|".join(seconds) + ")")
+    return "(?:" + "|".join(branches) + ")"
+
+
 @dataclass(frozen=True)
 class AmountPatterns:
     amount: re.Pattern[str]
@@ -326,6 +372,9 @@ class AmountPatterns:
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
     bullet_only: re.Pattern[str]
+    # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
+    # number word or a standalone scale word begins there (its first two characters)
+    amount_start: re.Pattern[str]
 
 
 def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
@@ -357,8 +406,6 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         rf"(?:(?P<num>{NUMBER})|(?P<word>{number_word})|(?P<alone>{standalone}))"
         rf"(?:{GAP}(?P<scale>{any_scale}))?"
     )
-    cue_keys = sorted(lexicon.cues, key=lambda key: (-len(key), key))
-    cue_body = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in cue_keys)
     return AmountPatterns(
         amount=re.compile(amount),
         term=re.compile(term),
@@ -369,13 +416,22 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         scale_anchors=tuple(
             re.compile(branch + NOT_LETTER_AFTER) for branch in _trie_branches(lexicon.word_scale_tokens, 3)
         ),
-        cue=re.compile(rf"(?<!\w)(?:{cue_body})(?!\w)"),
+        cue=re.compile(_cue_trie(lexicon.cues)),
         # A clause ends between the cue and the amount: a sentence end, or a closed aside
         # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
         # ("Výše podpory: 85 % (3 844 708 Kč)").
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
+        amount_start=re.compile(
+            "(?="
+            + _first_two(
+                [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
+            )
+            + ")(?:"
+            + TOKEN_START.pattern
+            + ")"
+        ),
     )
 
 
@@ -674,7 +730,10 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # a line start further back than the lead does not matter: searching no further keeps long lines linear
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
-    for token in TOKEN_START.finditer(lowered, lead_start, anchor):
+    # the scan may look one character past its last place (``amount_start`` looks two characters ahead)
+    for token in PATTERNS.amount_start.finditer(lowered, lead_start, anchor + 1):
+        if token.start() >= anchor:
+            break
         match = PATTERNS.amount.match(lowered, token.start())
         if match is not None and match.end() > anchor:
             return _past_year(lowered, match)

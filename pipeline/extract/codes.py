@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.phrases import LANGUAGES, DataTable, PhraseIndex, alternation, build_index, sentence_start
+from pipeline.extract.phrases import LANGUAGES, DataTable, PhraseIndex, any_phrase, build_index, sentence_start
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
 
@@ -89,7 +89,7 @@ def code_data() -> CodeData:
         raise shapes.error("eea_countries", "must hold ISO 3166-1 alpha-2 codes")
     return CodeData(
         labels=build_index([(label, "label", True) for label in labels], _DATA, shared=True),
-        call_cues=re.compile(alternation(call_cues)),
+        call_cues=re.compile(any_phrase(call_cues)),
         eea_countries=frozenset(countries),
         call_window=raw.table("limits").positive_int("call_window"),
     )

@@ -54,6 +54,13 @@ def alternation(phrases: list[str], ignore_case: bool = True) -> str:
     return rf"(?<!\w)(?{flags}:" + "|".join(phrase_regex(phrase) for phrase in ordered) + r")(?!\w)"
 
 
+def any_phrase(phrases: list[str]) -> str:
+    """A regex matching where one of the phrases starts, as whole words, case-blind: the places of
+    ``alternation(phrases)``, not always its matched text. For searches that ask only whether one is there,
+    as a trie (``lowered_condition``) that tests a shared opening once."""
+    return r"(?<!\w)" + lowered_condition(phrases)
+
+
 @dataclass(frozen=True, slots=True)
 class DataTable:
     """A table of a data file, read through checks that name the file and the key on malformed data."""

@@ -23,6 +23,7 @@ from pipeline.extract.phrases import (
     PhraseHit,
     PhraseIndex,
     alternation,
+    any_phrase,
     build_index,
     sentence_start,
 )
@@ -46,7 +47,7 @@ class ProgrammeData:
     # for: a pattern opening with the break lets the engine skip from line to line)
     label: re.Pattern[str]
     label_after_break: re.Pattern[str]
-    future: re.Pattern[str]
+    future: re.Pattern[str]  # searched for: where one is matters, not what it matched
     fillers: frozenset[str]
     heads: tuple[str, ...]
     generic: tuple[str, ...]
@@ -101,7 +102,7 @@ def programme_data() -> ProgrammeData:
         phrases=build_index(entries + [(cue, _CUE, True) for cue in cues], _DATA, shared=True),
         label=re.compile(_label_line(labels)),
         label_after_break=re.compile("\n" + _label_line(labels)),
-        future=re.compile(alternation(future)),
+        future=re.compile(any_phrase(future)),
         fillers=frozenset(fillers),
         heads=tuple(heads),
         generic=tuple(generic),

@@ -352,3 +352,51 @@ def test_scale_anchors_are_the_scale_anchor_pattern_split() -> None:
     whole = [m.span() for m in amounts.PATTERNS.scale_anchor.finditer(text)]
     assert [m.span() for m in leftmost_matches(amounts.PATTERNS.scale_anchors, text)] == whole
     assert len(whole) == 9  # "mil" inside "emil" too: the word start is checked afterwards
+
+
+_AMOUNT_PIECES = ["eur", "EUR", "€", "$", "us$", "US$ ", "mezi", "between", "a", "půl", "dva", "tři", "million",
+                  "milionu", "mil.", "tis.", "5", "10 000", "2019", "-", "–", " ", "  ", "\n", ",", ".", "kč", "od",
+                  "do", "and", "a half", "three quarters of a", "x", "ô", "šest", "jeden a půl", "k", "CZK", ":",
+                  "půl milionu", "dva miliony", "a million", "three quarters of a million", "mezi 5 a 10 mil. Kč",
+                  "between €5 and €10", "EUR 5 million", "milion korun", "2 – 3 mil.", "tři sta tisíc"]
+
+
+def _plain_amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str] | None:
+    """``_amount_at`` trying the amount at every token start before the anchor."""
+    line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
+    lead_start = max(floor, line_start, anchor - lead)
+    for token in amounts.TOKEN_START.finditer(lowered, lead_start, anchor):
+        match = amounts.PATTERNS.amount.match(lowered, token.start())
+        if match is not None and match.end() > anchor:
+            return amounts._past_year(lowered, match)
+    match = amounts.PATTERNS.amount.match(lowered, anchor)
+    return amounts._past_year(lowered, match) if match is not None and match.end() > anchor else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=12))
+def test_amount_at_tries_the_token_starts_an_amount_may_start_at(pieces: list[str]) -> None:
+    lowered = "".join(pieces).lower()
+    for token in amounts.TOKEN_START.finditer(lowered):
+        if amounts.PATTERNS.amount.match(lowered, token.start()) is not None:
+            assert amounts.PATTERNS.amount_start.match(lowered, token.start()) is not None
+    for anchor, lead in amounts._anchors(lowered):
+        for floor in {0, max(0, anchor - 6), anchor}:
+            found = amounts._amount_at(lowered, anchor, lead, floor)
+            plain = _plain_amount_at(lowered, anchor, lead, floor)
+            assert (found and (found.span(), found.groupdict())) == (plain and (plain.span(), plain.groupdict()))
+
+
+_CUE_KEYS = sorted(amounts.LEXICON.cues)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_CUE_KEYS, " ", "  ", "\n", "x", "a", "s", ":", "5", "ceny", "celkove"]),
+                max_size=10))
+def test_cue_trie_finds_what_the_cue_alternation_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    plain = re.compile(amounts.cue_alternation(amounts.LEXICON.cues))
+    assert [m.span() for m in amounts.PATTERNS.cue.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    for start in range(0, len(text), 3):
+        found, expected = amounts.PATTERNS.cue.search(text, start), plain.search(text, start)
+        assert (found and found.span()) == (expected and expected.span())

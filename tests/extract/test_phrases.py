@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
-from pipeline.extract.phrases import build_index, key_regex, leftmost_matches, lowered_condition, phrase_regex
+from pipeline.extract.phrases import (
+    alternation,
+    any_phrase,
+    build_index,
+    key_regex,
+    leftmost_matches,
+    lowered_condition,
+    phrase_regex,
+)
 from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
 
@@ -181,3 +189,16 @@ def test_lowered_condition_holds_where_one_of_its_phrases_does(phrases: list[str
     plain = re.compile("(?:" + "|".join(f"(?i:{phrase_regex(phrase)})(?!\\w)" for phrase in phrases) + ")")
     for start in range(len(text) + 1):
         assert (condition.match(text, start) is None) == (plain.match(text, start) is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CONDITION_PHRASES), min_size=1, max_size=5),
+       st.lists(st.sampled_from(["fond", "FONDU", "Fondy", " ", "  ", "\n", "pro", "azyl", "eea", "s", "se", "x",
+                                 "podporou", "programem", "aktivní", "občané", "s  podporou", "Fond\npro  azyl"]),
+                max_size=10))
+def test_any_phrase_is_found_where_the_alternation_is(phrases: list[str], pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found, plain = re.compile(any_phrase(phrases)), re.compile(alternation(phrases))
+    for start in range(len(text) + 1):
+        assert (found.search(text, start) is None) == (plain.search(text, start) is None)
+        assert (found.match(text, start) is None) == (plain.match(text, start) is None)
