@@ -231,6 +231,8 @@ class DatePatterns:
     range_gap: re.Pattern[str]  # between two complete dates that form a range
     list_gap: re.Pattern[str]
     month_groups: frozenset[str]  # names of the groups that hold a month name
+    # each form's (range, list or single date: the group around it) groups that hold a month name
+    month_groups_by_form: Mapping[str, tuple[str, ...]]
 
 
 def build_patterns(lexicon: DateLexicon) -> DatePatterns:
@@ -342,6 +344,10 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         range_gap=re.compile(rf"[ ]{{0,2}}(?:{dash}|{range_words})[ ]{{0,2}}", flags),
         list_gap=re.compile(rf",?[ ]{{1,2}}{list_words}[ ]{{1,2}}", flags),
         month_groups=frozenset(month_groups),
+        month_groups_by_form={
+            form: tuple(group for group in month_groups if f"(?P<{group}>" in pattern)
+            for form, pattern in {**ranges, **singles}.items()
+        },
     )
 
 
@@ -603,7 +609,8 @@ def is_month_name(word: str) -> bool:
 def has_month_names(m: re.Match[str]) -> bool:
     """True when every word the match holds in a month's place is a month name ("února", "Sept")."""
     groups = m.re.groupindex
-    for name in PATTERNS.month_groups:
+    # only the groups of the form that matched (the last group closed) took part; the others are None
+    for name in PATTERNS.month_groups_by_form.get(m.lastgroup or "", ()):
         if name in groups and m.group(name) is not None and not is_month_name(m.group(name)):
             return False
     return True
@@ -623,7 +630,7 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
     # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
     # end from cutting the year short, where the year would pass for a number of one or two digits
     for word in PATTERNS.word_start.finditer(text, start, year.start()):
-        if not _may_open_date(word):
+        if word.lastgroup is not None and not is_month_name(word.group()):  # ``_may_open_date``, inline
             continue
         m = PATTERNS.master.match(text, word.start())
         if m is None or m.end() != year.end():

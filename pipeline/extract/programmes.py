@@ -22,7 +22,6 @@ from pipeline.extract.phrases import (
     DataTable,
     PhraseHit,
     PhraseIndex,
-    alternation,
     any_phrase,
     build_index,
     sentence_start,
@@ -72,8 +71,12 @@ def _name_entries(names: DataTable, ignore_case: bool) -> list[tuple[str, str, b
 
 
 def _label_line(labels: list[str]) -> str:
-    """A funding label and its colon at the start of a line, maybe as a bullet ("• Financování:")."""
-    return r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:"
+    """A funding label and its colon at the start of a line, maybe as a bullet ("• Financování:").
+
+    The labels as a trie (``any_phrase``): where a label and its colon stand, no other label does (labels
+    are whole words without a colon), so the match is the one of their alternation.
+    """
+    return r"[ \t]*(?:•[ \t]*)?" + any_phrase(labels) + r"[ \t]*:"
 
 
 @cache

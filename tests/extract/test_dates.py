@@ -466,9 +466,9 @@ def _plain_find_matches(text: str) -> list[dates_module.FoundMatch]:
     return matches
 
 
-_DATE_PIECES = ["7", "07", "21", "3", "12", "2019", "2020", "1999", "2100", "123", "9.5", ".", ". ", " ", "  ", "\n",
-                ":", ";", "(", ")", "-", "–", "/", ",", "září", "ledna", "May", "June", "a", "and", "až", "do", "th",
-                "of", "SK", "AMIF", "IX", "Praze", "x"]
+_DATE_PIECES = ["7", "07", "21", "3", "12", "2019", "2020", "1999", "2100", "123", "9.5", ".", ". ", " ", "  ",
+                "\n", ":", ";", "(", ")", "-", "–", "/", ",", "září", "ledna", "May", "June", "a", "and", "až", "do",
+                "th", "of", "SK", "AMIF", "IX", "Praze", "x"]
 
 
 _DATE_LIKE = st.tuples(
@@ -485,3 +485,21 @@ _DATE_LIKE = st.tuples(
 def test_find_matches_is_the_plain_scan(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert dates_module.find_matches(text) == _plain_find_matches(text)
+
+
+_NO_MONTH_IN_A_RANGE = ["30. září – 2. Praze 2019", "Praze – června 2019", "června – Praze 2019",
+                        "May 5 – Praze 7, 2019"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from([*_DATE_PIECES, *_NO_MONTH_IN_A_RANGE])), max_size=8))
+def test_month_names_are_checked_in_the_groups_of_the_form_that_matched(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for pattern in (PATTERNS.master, PATTERNS.singles):
+        for start in range(len(text)):
+            m = pattern.match(text, start)
+            if m is None:
+                continue
+            every_group = all(m.group(name) is None or is_month_name(m.group(name))
+                              for name in PATTERNS.month_groups if name in m.re.groupindex)
+            assert dates_module.has_month_names(m) == every_group

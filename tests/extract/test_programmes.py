@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import phrases as phrases_module
 from pipeline.extract import programmes as programmes_module
-from pipeline.extract.phrases import phrase_regex
+from pipeline.extract.phrases import alternation, phrase_regex
 from pipeline.extract.programmes import extract_programmes, programme_values
 from pipeline.lexicon import LexiconError
 
@@ -223,3 +223,22 @@ def test_label_on_the_first_line_and_after_a_break() -> None:
     data = programmes_module.programme_data()
     text = "Financování: EU\n• Funding: Norway\nnot a Funding: label"
     assert list(programmes_module._label_ends(text, data)) == [12, 26]
+
+
+_LABEL_PIECES = ["Financování", "Zdroj financování", "Donor", "Donors", "Donoři", "Poskytovatel",
+                 "Poskytovatel dotace", "FUNDING", "Funded by", "funding source", ":", " ", "\t", "\n", "• ", "x",
+                 "dotace", "s"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=12))
+def test_label_lines_are_those_of_the_label_alternation(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    labels = [label for language in ("cs", "sk", "en")
+              for label in programmes_module.DataTable.load("programmes").table(language).phrases("funding_labels")]
+    plain = re.compile("\n" + r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:")
+    data = programmes_module.programme_data()
+    assert [m.span() for m in data.label_after_break.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    plain_first = re.compile(r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:").match(text)
+    first = data.label.match(text)
+    assert (first and first.span()) == (plain_first and plain_first.span())
