@@ -253,7 +253,7 @@ from hypothesis import strategies as st  # noqa: E402
 from pipeline import ingest as ingest_module  # noqa: E402
 
 _PART = st.text(alphabet=st.sampled_from(list("ab.-_ ")), min_size=1, max_size=6).filter(lambda part: part not in (".", ".."))
-_FOLDERS = st.sampled_from(["/tmp/in", "in", "../shared/dev/raw", "a.b/c", "/", ".", "x//y", "in/"])
+_FOLDERS = st.sampled_from(["/tmp/in", "in", "../reports/in", "a.b/c", "/", ".", "x//y", "in/"])
 
 
 @settings(max_examples=400, deadline=None)

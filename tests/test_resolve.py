@@ -15,7 +15,7 @@ from pipeline.process import extract_candidates
 from pipeline.spans import make_evidence
 from pipeline.split import split
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "raw"
+SAMPLES = Path(__file__).resolve().parents[1] / "raw"  # the sample reports
 
 
 def _reference_organisations(text: str, entities: list[OrgEntity], extra: list[OrgMention]) -> list[OrganisationMention]:
@@ -48,7 +48,7 @@ def _same_models(found: list, expected: list) -> None:
 
 
 def _texts() -> list[str]:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(DEV.glob("*.txt"))] if DEV.is_dir() else []
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))]
     return texts + [
         "Projekt realizuje Sdružení Nelenmar z.s. (SNZ) s partnery Spolek Horan (Německo) a Lotragan o.p.s.\n\n"
         "SNZ a Lotragan o.p.s. pořádají setkání. Spolek Horan je partnerem. Sdružení Nelenmar, z.s. děkuje.",

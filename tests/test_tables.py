@@ -14,7 +14,7 @@ from pipeline.process import extract_text
 from pipeline.tables import TABLES, _joined
 from pipeline.write import _FORMULA_START, csv_text, _may_start_formula, _is_number, _table_text, safe_cell, table_cells
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "raw"
+SAMPLES = Path(__file__).resolve().parents[1] / "raw"  # the sample reports
 TEXT = (
     "=Projekt\n\nOrganization name: CVEK\nPartner: Spolek Horan (Německo)\nAmount: 8 442 € (total cost 10 000 EUR)\n\n"
     "The seminar took place on 27 February 2019 in Prague, Czech Republic. Contact: info@cvek.sk, www.cvek.sk"
@@ -103,7 +103,7 @@ _BY_NAME = {
 
 @functools.cache
 def _records() -> list[Record]:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(DEV.glob("*.txt"))] if DEV.is_dir() else []
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))]
     return [extract_text(text, f"d{index}") for index, text in enumerate([TEXT, *texts])]
 
 
