@@ -19,8 +19,8 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from pipeline.formats import FormatError, read_bytes, supported_suffixes
-from pipeline.formats.settings import TEXT_FORMAT, format_settings
+from pipeline.formats import FormatError, format_of, read_bytes, supported_suffixes
+from pipeline.formats.settings import TEXT_FORMAT
 from pipeline.lexicon import LexiconError, load_data
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ def read_document(path: Path, input_dir: Path) -> RawDocument:
         raise IngestError(doc_id, source, f"cannot read file: {exc.strerror or exc}") from exc
     if not data:
         raise IngestError(doc_id, source, "file is empty")
-    format_name = _format_of(path) or TEXT_FORMAT
+    format_name = format_of(path) or TEXT_FORMAT
     try:
         if format_name == TEXT_FORMAT:
             text, encoding = decode_bytes(data)
@@ -227,11 +227,6 @@ def _names(path: Path, input_dir: Path) -> tuple[str, str]:
         return "__".join(parts), whole
     relative = _relative_path(path, input_dir)
     return document_id(relative), str(input_dir / relative)
-
-
-def _format_of(path: Path) -> str | None:
-    """``format_of(path)`` from the path's own suffix (format_of parses the path again)."""
-    return format_settings().suffixes.get(path.suffix.lower())
 
 
 def _without_suffix(name: str) -> str:

@@ -289,8 +289,8 @@ def test_binary_utf8_is_refused_as_before() -> None:
 @example(name="a.TXT")
 @example(name="b.Html")
 @example(name=".txt")
-def test_format_of_the_path_suffix_matches_format_of(name: str) -> None:
+def test_format_of_a_path_matches_format_of_its_string(name: str) -> None:
     from pipeline.formats import format_of
 
     path = Path("in") / name
-    assert ingest_module._format_of(path) == format_of(path)
+    assert format_of(path) == format_of(str(path))

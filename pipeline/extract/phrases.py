@@ -159,7 +159,7 @@ class PhraseIndex:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        lowered = _spaced_lowered(text)
+        lowered = " " + lower_same_length(text)  # lower_same_length keeps the document's copy
         keys = _shared_keys(self, text, lowered) if self.shared else self.own_keys(lowered)
         resume = 0
         for key in keys:
@@ -203,22 +203,6 @@ def _shared_keys(index: PhraseIndex, text: str, lowered: str) -> list[re.Match[s
         }
         last = _last_keys = (text, count, keys)
     return last[2][id(index)]
-
-
-# The last text given to ``_spaced_lowered`` and what it made of it: the stages scanning one document with
-# their indexes (codes, contacts, programmes) lower-case it once. One entry, for the document at hand.
-_last_lowered: tuple[str, str] = ("", " ")
-
-
-def _spaced_lowered(text: str) -> str:
-    """" " + ``lower_same_length(text)``, made once for the same text object (strings do not change)."""
-    global _last_lowered
-    last = _last_lowered
-    if last[0] is text:
-        return last[1]
-    lowered = " " + lower_same_length(text)
-    _last_lowered = (text, lowered)
-    return lowered
 
 
 def build_index(tagged: list[tuple[str, str, bool]], file: str, shared: bool = False) -> PhraseIndex:

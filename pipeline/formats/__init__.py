@@ -43,7 +43,7 @@ class FormatError(ValueError):
 
 def format_of(path: PurePath | str, settings: FormatSettings | None = None) -> str | None:
     """The format named by the file's suffix ("text", "html", "pdf", "docx"), None when unsupported."""
-    suffix = PurePath(path).suffix.lower()
+    suffix = (path if isinstance(path, PurePath) else PurePath(path)).suffix.lower()  # a path is parsed once
     return (settings or format_settings()).suffixes.get(suffix)
 
 
