@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import signal
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -288,6 +289,13 @@ def _warm_up() -> None:
     extract_text("Warm-up\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague.")
 
 
+def _try_warm_up() -> None:
+    try:
+        _warm_up()
+    except Exception:  # e.g. a malformed data file: each document then reports it as its error
+        logger.debug("warm-up failed", exc_info=True)
+
+
 def _warm_up_worker() -> None:
     """A worker process's start: models loaded, then the collector settled for the process's life."""
     _warm_up()
@@ -328,10 +336,7 @@ def _collector_settled() -> Iterator[None]:
 
 
 def _in_process_outcomes(work: list[tuple[Path, Path, Limits]]) -> Iterator[Prepared]:
-    try:
-        _warm_up()
-    except Exception:  # e.g. a malformed data file: each document then reports it as its error
-        logger.debug("warm-up failed", exc_info=True)
+    _try_warm_up()
     with _collector_settled():
         yield from map(_process_item, work)
 
@@ -341,12 +346,54 @@ def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpt
     if options.workers <= 1 or len(work) <= 1:
         yield from _in_process_outcomes(work)
         return
+    if _can_fork():
+        yield from _forked_outcomes(work, options.workers)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
-    context = _worker_context()
-    chunk = max(1, min(64, len(work) // (options.workers * 8)))
+    context = _fork_server_context()
     with ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_warm_up_worker) as pool:
-        yield from pool.map(_process_item, work, chunksize=chunk)
+        yield from pool.map(_process_item, work, chunksize=_chunk_size(len(work), options.workers))
+
+
+def _chunk_size(documents: int, workers: int) -> int:
+    """Documents sent to a worker at a time: enough to keep the pipes quiet, few enough that the workers
+    finish close together (the last chunk of each is the run's tail)."""
+    return max(1, min(16, documents // (workers * 8)))
+
+
+def _can_fork() -> bool:
+    """Whether workers can start as forks of this process. A fork copies only the calling thread, so a
+    process running other threads (whose locks the fork could copy held) starts a fork server instead;
+    so do platforms where forking is unsafe or missing."""
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _forked_outcomes(work: list[tuple[Path, Path, Limits]], workers: int) -> Iterator[Prepared]:
+    """Workers forked from this process once its models are loaded: they start at once, with no imports
+    or warm-up of their own, and share the loaded models' memory pages until either side writes them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _try_warm_up()
+    context = multiprocessing.get_context("fork")
+    # Frozen before the fork: neither side's collector then writes to the shared pages.
+    with _collector_settled():
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_forked_worker) as pool:
+            yield from pool.map(_process_item, work, chunksize=_chunk_size(len(work), workers))
+
+
+def _start_forked_worker() -> None:
+    """A forked worker answers interrupts as a fresh process does, not with handlers its parent set
+    (a watch loop's, say): Ctrl-C stops it."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # Imported once by the fork server, before it forks the workers, instead of by every worker after
@@ -354,7 +401,7 @@ def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpt
 _FORK_SERVER_PRELOAD = ["__main__", "pipeline.runner", "pipeline.process"]
 
 
-def _worker_context() -> BaseContext:
+def _fork_server_context() -> BaseContext:
     """Fork server where there is one: workers start as forks of a clean process that has the extraction
     modules imported already (a fork server that is running already keeps what it has)."""
     import multiprocessing

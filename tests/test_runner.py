@@ -64,10 +64,54 @@ def test_changed_rules_reprocess_everything(inputs: Path, tmp_path: Path) -> Non
     assert run(inputs, out, options=RunOptions(force=True)).processed == 5
 
 
-def test_two_workers_give_the_same_outputs(inputs: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "fork-server"])
+def test_two_workers_give_the_same_outputs(inputs: Path, tmp_path: Path, forked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.runner as runner
+
+    if forked and not runner._can_fork():
+        pytest.skip("workers cannot be forked here")
+    started: list[str] = []
+    for name in ("_forked_outcomes", "_fork_server_context"):
+        original = getattr(runner, name)
+        monkeypatch.setattr(runner, name, lambda *args, _original=original, _name=name: started.append(_name) or _original(*args))
+    monkeypatch.setattr(runner, "_can_fork", lambda: forked)
     run(inputs, tmp_path / "one", options=RunOptions(workers=1))
     run(inputs, tmp_path / "two", options=RunOptions(workers=2))
+    assert started == ["_forked_outcomes" if forked else "_fork_server_context"]
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_workers_are_not_forked_while_another_thread_runs() -> None:
+    import threading
+
+    from pipeline.runner import _can_fork
+
+    if not _can_fork():
+        pytest.skip("workers cannot be forked here")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not _can_fork()
+    finally:
+        release.set()
+        thread.join()
+    assert _can_fork()
+
+
+def test_a_forked_worker_answers_interrupts_as_a_fresh_process() -> None:
+    from pipeline.runner import _start_forked_worker
+
+    saved = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _start_forked_worker()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
 
 
 def test_size_limit_and_duplicate_ids_are_errors(inputs: Path, tmp_path: Path) -> None:
@@ -154,7 +198,7 @@ def test_workers_send_prepared_records_not_records(inputs: Path) -> None:
 
 
 def test_runner_imports_no_extraction_modules_until_a_document_is_processed(inputs: Path) -> None:
-    # the parent of worker processes only writes: it must not spend a second importing spaCy and the extractors
+    # reading the runner (to plan, or to write with a fork server's workers) costs no second importing spaCy and the extractors
     check = (
         "import sys\n"
         "import pipeline.runner as runner\n"
@@ -170,6 +214,7 @@ def test_a_run_restores_the_garbage_collector(inputs: Path, tmp_path: Path) -> N
     import gc
 
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
-    summary = run(inputs, tmp_path / "out", options=RunOptions(force=True))
-    assert summary.records == 5
-    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
+    for workers in (1, 2):
+        summary = run(inputs, tmp_path / "out", options=RunOptions(force=True, workers=workers))
+        assert summary.records == 5
+        assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
