@@ -1,16 +1,17 @@
 """Throughput of the pipeline on a generated corpus, and two comparisons with general-purpose libraries.
 
-    .venv/bin/python benchmarks/throughput.py [--docs N]
+    .venv/bin/python benchmarks/throughput.py [--docs N] [--repeats R]
 
 Builds N varied documents (see ``benchmarks/corpus.py``) in a temporary folder and runs
 ``pipeline.runner.run`` on them. Every measurement runs in a fresh process, so peak memory and timings
 of one do not leak into the next. Prints:
 
 - documents/s and MB/s per core of a full run (read, normalise, detect, split, extract, validate, write),
-  the start-up cost (imports, data files, models) apart;
+  the start-up cost (imports, data files, models) apart: the median of R runs, with their range (a shared
+  machine's speed drifts by a fifth from one minute to the next);
 - peak resident memory of the run;
 - the time of a re-run on unchanged input (when ``run`` takes ``force``), and of one with one new document;
-- the speed-up of 2 workers over 1 (when ``run`` takes ``workers``);
+- the speed-up of 2 workers over 1 (when ``run`` takes ``workers``), from R runs of each, alternating;
 - how the run time grows from N to 4N documents (linear: 4.0);
 - dates: ``dateparser.search.search_dates`` against ``pipeline.extract.dates.extract_dates``, and
   languages: ``langdetect`` against ``pipeline.language.detect_document``: speed on corpus texts, and
@@ -28,6 +29,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -317,10 +319,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare-docs", type=int, default=100, help="corpus texts for the library comparisons")
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="gold files for date F1 and language accuracy")
     parser.add_argument("--gold-texts", type=Path, default=RAW_DIR, help="the documents of the gold files")
+    parser.add_argument("--repeats", type=int, default=3, help="runs on N documents with 1 and with 2 workers, "
+                        "alternating; the medians are reported (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (corpora and outputs)")
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
 
     workdir = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
@@ -347,9 +353,10 @@ def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
 
     first_run = run_call(workers=1, force=True) or run_call(force=True) or run_call(workers=1) or {}
     rerun = run_call(workers=1, force=False) or run_call(force=False)
-    single = in_fresh_process(_measure_run, str(workdir / "corpus_n"), str(workdir / "out_n"), first_run, rerun)
-    _report_single_worker(single, small.total_bytes, workdir / "corpus_n")
-    _report_two_workers(single, workdir)
+    singles, doubles = _paired_runs(workdir, first_run, rerun, args.repeats)
+    single = _median_run(singles)
+    _report_single_worker(singles, small.total_bytes, workdir / "corpus_n")
+    _report_two_workers(singles, doubles)
     if rerun is not None:
         one_more = (RAW_DIR / "seed_001.txt").read_text(encoding="utf-8")
         seconds, processed = in_fresh_process(
@@ -366,37 +373,72 @@ def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
     return 0
 
 
-def _report_single_worker(single: RunMeasurement, corpus_bytes: int, corpus: Path) -> None:
-    docs_per_cpu_s = single.documents / single.cpu_s
+def _paired_runs(
+    workdir: Path, first_run: dict[str, Any], rerun: dict[str, Any] | None, repeats: int
+) -> tuple[list[RunMeasurement], list[RunMeasurement]]:
+    """``repeats`` runs on N documents with 1 worker and as many with 2, alternating, so a slow spell of the
+    machine weighs on both sides alike. The first single-worker run is followed by the no-change re-run."""
+    two_workers = run_call(workers=2, force=True) or run_call(workers=2)
+    corpus = str(workdir / "corpus_n")
+    singles: list[RunMeasurement] = []
+    doubles: list[RunMeasurement] = []
+    for index in range(repeats):
+        singles.append(in_fresh_process(_measure_run, corpus, str(workdir / "out_n"), first_run, rerun if index == 0 else None))
+        if two_workers is not None:
+            doubles.append(in_fresh_process(_measure_run, corpus, str(workdir / "out_n_2w"), two_workers, None))
+    return singles, doubles
+
+
+def _median_run(runs: Sequence[RunMeasurement]) -> RunMeasurement:
+    """The run of median wall time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda run: run.wall_s)[(len(runs) - 1) // 2]
+
+
+def _spread(values: Sequence[float], unit: str, digits: int = 0) -> str:
+    """The median, and the range when there is more than one value."""
+    ordered = sorted(values)
+    median = statistics.median(ordered)
+    if len(ordered) == 1:
+        return f"{median:.{digits}f}{unit}"
+    return f"{median:.{digits}f}{unit} (range {ordered[0]:.{digits}f}-{ordered[-1]:.{digits}f}, {len(ordered)} runs)"
+
+
+def _report_single_worker(singles: Sequence[RunMeasurement], corpus_bytes: int, corpus: Path) -> None:
+    single = _median_run(singles)
+    per_core = [run.documents / run.cpu_s for run in singles]
     wall_rate = single.documents / single.wall_s
     _line("run, 1 worker", f"{single.documents} docs in {single.wall_s:.1f} s: {wall_rate:.0f} docs/s; "
-          f"per core {docs_per_cpu_s:.0f} docs/s, {corpus_bytes / MB / single.cpu_s:.2f} MB/s "
+          f"per core {_spread(per_core, ' docs/s')}, {corpus_bytes / MB / single.cpu_s:.2f} MB/s "
           f"(cpu {single.cpu_s:.1f} s); start-up {single.startup_s:.1f} s")
     if single.errors:
         _line("", f"{single.errors} documents failed (see errors.jsonl)")
     count = len(list(corpus.glob("*.txt")))
     documents, cpu, size = in_fresh_process(_measure_documents, str(corpus), min(count, DOCUMENT_PATH_DOCS))
+    docs_per_cpu_s = single.documents / single.cpu_s
     outputs_share = max(0.0, 1 - docs_per_cpu_s / (documents / cpu))
     _line("per-document path", f"{documents / cpu:.0f} docs/s, {size / MB / cpu:.2f} MB/s per core (file to record, "
           f"no outputs; {documents} docs): writing the outputs and the report takes {outputs_share:.0%} of a run")
     children = f", largest worker {_mb(single.children_peak_rss_kib)}" if single.children_peak_rss_kib else ""
-    _line("peak RSS", f"{_mb(single.peak_rss_kib)}{children}")
-    if single.rerun_wall_s is None:
+    _line("peak RSS", f"{_mb(max(run.peak_rss_kib for run in singles))}{children}")
+    rerun_wall_s = singles[0].rerun_wall_s
+    if rerun_wall_s is None:
         _line("no-change re-run", "n/a (run() takes no force)")
     else:
-        faster = single.wall_s / max(single.rerun_wall_s, 1e-9)
-        _line("no-change re-run", f"{single.rerun_wall_s:.2f} s ({faster:.0f}x faster than the first run)")
+        faster = singles[0].wall_s / max(rerun_wall_s, 1e-9)
+        _line("no-change re-run", f"{rerun_wall_s:.2f} s ({faster:.0f}x faster than the first run)")
 
 
-def _report_two_workers(single: RunMeasurement, workdir: Path) -> None:
-    two_workers = run_call(workers=2, force=True) or run_call(workers=2)
-    if two_workers is None:
+def _report_two_workers(singles: Sequence[RunMeasurement], doubles: Sequence[RunMeasurement]) -> None:
+    if not doubles:
         _line("2 workers over 1", "n/a (run() takes no workers)")
         return
-    double = in_fresh_process(_measure_run, str(workdir / "corpus_n"), str(workdir / "out_n_2w"), two_workers, None)
+    single, double = _median_run(singles), _median_run(doubles)
+    pairs = [one.wall_s / two.wall_s for one, two in zip(singles, doubles)]
     children = f", largest worker {_mb(double.children_peak_rss_kib)}" if double.children_peak_rss_kib else ""
-    _line("2 workers over 1", f"{single.wall_s / double.wall_s:.2f}x ({double.wall_s:.1f} s against "
+    _line("2 workers over 1", f"{single.wall_s / double.wall_s:.2f}x from the medians ({double.wall_s:.1f} s against "
           f"{single.wall_s:.1f} s; peak RSS {_mb(double.peak_rss_kib)}{children})")
+    if len(pairs) > 1:
+        _line("", "run by run: " + ", ".join(f"{pair:.2f}x" for pair in pairs))
 
 
 def _print_comparison(result: Comparison, gold_dir: Path) -> None:
