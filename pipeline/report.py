@@ -368,9 +368,11 @@ def _entry(record: Mapping[str, Any], findings: Sequence[Finding], section: str 
 
 
 def record_report_entry(record: Record) -> ReportEntry:
-    """The entry of a page without gold, dumping only the fields the page shows."""
+    """The entry of a page without gold, dumping only the fields the page shows; its section as the
+    page's UTF-8 bytes (encoded where the record is made, a worker process too, and sent as it is kept)."""
     # the serializer itself: model_dump(mode="json", include=REPORT_FIELDS) without its Python wrapper
-    return report_entry(_dump(record, mode="json", include=REPORT_FIELDS), [], False)
+    fields = _dump(record, mode="json", include=REPORT_FIELDS)
+    return _entry(fields, [], _section(fields, [], False).encode("utf-8"))
 
 
 _dump = Record.__pydantic_serializer__.to_python
