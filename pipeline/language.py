@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress
 
+import numpy as np
+
 from pipeline.lexicon import LexiconError, load_data
 
 UNKNOWN = "und"
@@ -39,6 +41,28 @@ def _bmp_word_pieces() -> re.Pattern[str]:
             ranges.append((code, code))
     listed = "".join(re.escape(chr(first)) + "-" + re.escape(chr(last)) for first, last in ranges)
     return re.compile(f"([{listed}]+)")
+
+
+@cache
+def _bmp_letters() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: 1 when ``_WORD_PIECES`` reads it as a letter, else 0."""
+    return np.fromiter((_is_letter(chr(code)) for code in range(_LAST_BMP_CHARACTER + 1)), np.int8)
+
+
+def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
+    """The starts and the ends of the words of ``text`` (``_WORD_PIECES``), or None when it holds a
+    character beyond the Basic Multilingual Plane.
+
+    The letters are looked up as an array of code units: no string per word or gap is built.
+    """
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    if len(encoded) != 2 * len(text):
+        return None  # a character beyond the plane takes two code units
+    # padded with a non-letter at either end: each change between letter and non-letter is then a
+    # word's start or end, alternately, at the offset of the code unit after the change
+    letters = _bmp_letters().take(np.frombuffer(b"\0\0" + encoded + b"\0\0", np.uint16))
+    changes = (letters[1:] != letters[:-1]).nonzero()[0].tolist()
+    return changes[0::2], changes[1::2]
 
 
 def _word_pieces(text: str) -> list[str]:
@@ -154,11 +178,7 @@ class TextScores:
     def __init__(self, text: str) -> None:
         data = language_data()
         self.text = text
-        # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
-        pieces, words = _pieces_and_words(text)
-        offsets = list(accumulate(map(len, pieces)))
-        self._word_starts = offsets[0::2][:-1]
-        self._word_ends = offsets[1::2]
+        self._word_starts, self._word_ends, words = _words(text)
         self._points = _score_points(text, words, self._word_starts, data)
         self._cs_sk_slavic_en = (self._points["cs"], self._points["sk"], self._points["slavic"], self._points["en"])
         # marker "letters" of several characters are counted per span: occurrences of such a string may
@@ -205,6 +225,22 @@ class TextScores:
             bisect_left(slavic, end) - bisect_left(slavic, start),
             bisect_left(en, end) - bisect_left(en, start),
         )
+
+
+def _words(text: str) -> tuple[list[int], list[int], list[str]]:
+    """The starts and ends of the words of ``text``, and the words lower-cased."""
+    bounds = _word_bounds(text)
+    if bounds is None:
+        # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
+        pieces, words = _pieces_and_words(text)
+        offsets = list(accumulate(map(len, pieces)))
+        return offsets[0::2][:-1], offsets[1::2], words
+    starts, ends = bounds
+    lowered = text.lower()
+    # see _pieces_and_words
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return starts, ends, [lowered[start:end] for start, end in zip(starts, ends)]
+    return starts, ends, [text[start:end].lower() for start, end in zip(starts, ends)]
 
 
 def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:

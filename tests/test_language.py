@@ -157,3 +157,25 @@ def test_bmp_word_pattern_reads_letters_as_the_word_pattern_does() -> None:
     for code_point in range(0x10000):
         character = chr(code_point)
         assert pattern.split(character) == language._WORD_PIECES.split(character), hex(code_point)
+
+
+def word_spans(text: str) -> tuple[list[int], list[int]]:
+    """The reference: the starts and ends of ``_WORD_PIECES``'s matches."""
+    spans = [match.span() for match in language._WORD_PIECES.finditer(text)]
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
+def test_word_bounds_read_each_bmp_character_as_the_word_pattern_does() -> None:
+    for code_point in range(0x10000):
+        text = f"{chr(code_point)}a{chr(code_point)} {chr(code_point)}"
+        assert language._word_bounds(text) == word_spans(text), hex(code_point)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.lists(SCORE_PIECES, max_size=30).map("".join))
+def test_word_bounds_equal_the_word_pattern_within_the_bmp(text: str) -> None:
+    bounds = language._word_bounds(text)
+    if any(ord(character) > 0xFFFF for character in text):
+        assert bounds is None
+    else:
+        assert bounds == word_spans(text)
