@@ -213,6 +213,15 @@ def _word_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
     return rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])" if body else "(?!)"
 
 
+def _word_start(left: str, shortest: int, longest: int) -> re.Pattern[str]:
+    """A number of one or two digits after ``left`` (a look-behind), or a word (group "word") of
+    ``shortest`` to ``longest`` letters. Each branch opens with its character and then looks back: most
+    characters fail that first test, where a look-behind first would be run at every one."""
+    number = rf"\d(?<={left}\d)(?!\d\d)"
+    word = rf"(?P<word>[^\W\d_](?<!\w[^\W\d_])[^\W\d_]{{{shortest - 1},{longest - 1}}}(?![^\W\d_]))"
+    return re.compile(f"{number}|{word}")
+
+
 @dataclass(frozen=True, slots=True)
 class DatePatterns:
     year: re.Pattern[str]  # every date holds one: the scan starts from the years
@@ -327,7 +336,7 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # every pattern starting at a word takes the whole word as a month's name: a word of another
         # length cannot start a date; every pattern starting at a number takes one or two digits and then
         # no digit (a day, a month), so a longer number cannot start one either
-        word_start=re.compile(rf"{left}\d(?!\d\d)|(?<!\w)(?P<word>{month_words})"),
+        word_start=_word_start(left, min(lengths), max(lengths)),
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
@@ -365,7 +374,9 @@ def _not_in_dates(lexicon: DateLexicon) -> str:
 
 _NOT_IN_DATES = _not_in_dates(LEXICON)
 # a clause ends at "!", "?", ";" or a period after a word ("... 2019. Next"); "z. s." and "27. 2." do not
-_CLAUSE_BREAK = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
+# "!", "?", ";", or a full stop after a word ("[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)"): opening with one set of
+# characters lets the engine skip to them, where a branch opening with a look-behind is tried at every one
+_CLAUSE_BREAK = re.compile(r"[!?;.](?:(?<=[!?;])|(?<=[^\W\d_]{2}\.)(?=[ ]+\S))")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _NON_SPACE = re.compile(r"\S")
 
