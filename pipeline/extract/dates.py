@@ -425,7 +425,13 @@ def _month(text: str) -> int:
         return int(bare)
     if bare in LEXICON.roman_months:
         return LEXICON.roman_months.index(bare) + 1
-    return LEXICON.month_by_form.get(fold(bare), 0)
+    return _named_month(bare)
+
+
+@lru_cache(maxsize=4096)
+def _named_month(word: str) -> int:
+    """Month number of a form of a month's name (0: none); cached per word, as the same few come back."""
+    return LEXICON.month_by_form.get(fold(word), 0)
 
 
 def _opens_range(text: str, start: int) -> bool:
@@ -699,6 +705,12 @@ def _line_bounds(text: str, match: FoundMatch, floor: int, ceiling: int) -> tupl
     return start, len(text) if end < 0 else end
 
 
+@lru_cache(maxsize=4096)
+def _cue_meaning(written: str) -> tuple[DateRole, CueKind]:
+    """Role and kind of a cue as written; cached per spelling, as the same few cues come back."""
+    return LEXICON.cues[fold(written)]
+
+
 def _cue_role_before(window: str) -> DateRole | None:
     """Role from the cues of the clause before the date.
 
@@ -708,13 +720,13 @@ def _cue_role_before(window: str) -> DateRole | None:
     cues = list(PATTERNS.cue.finditer(window))
     adjacent: DateRole | None = None
     if cues and PATTERNS.filler_gap.fullmatch(window, cues[-1].end()):
-        role, kind = LEXICON.cues[fold(cues[-1].group())]
+        role, kind = _cue_meaning(cues[-1].group())
         if kind == "preposition":
             if role != "event":
                 return role
             adjacent = role
     for cue in reversed(cues):
-        role, kind = LEXICON.cues[fold(cue.group())]
+        role, kind = _cue_meaning(cue.group())
         if kind == "phrase":
             return role
     return adjacent
@@ -723,7 +735,7 @@ def _cue_role_before(window: str) -> DateRole | None:
 def _event_after(window: str) -> bool:
     # Czech and Slovak put the verb after the date: "V úterý 21. 9. 2021 proběhla ..."
     cue = PATTERNS.cue.search(window)
-    return cue is not None and LEXICON.cues[fold(cue.group())] == ("event", "phrase")
+    return cue is not None and _cue_meaning(cue.group()) == ("event", "phrase")
 
 
 def _label_role(text: str, line_start: int) -> DateRole | None:
@@ -735,7 +747,7 @@ def _label_role(text: str, line_start: int) -> DateRole | None:
     if label.endswith(":"):
         return _cue_role_before(label[:-1] + " ")
     cue = PATTERNS.cue.fullmatch(label)
-    return LEXICON.cues[fold(cue.group())][0] if cue else None
+    return _cue_meaning(cue.group())[0] if cue else None
 
 
 def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMatch, top_end: int) -> bool:
