@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -345,6 +345,13 @@ def _cue_trie(cues: Iterable[str]) -> str:
     return emit(root, True)
 
 
+def _first_chars(tokens: Iterable[str]) -> str:
+    """A character set holding every character ``_trie(tokens)`` may open with."""
+    root = _trie_root(tokens)
+    chars = sorted({char for base in root if base for char in root[base][""] | {base}})
+    return "[" + "".join(re.escape(char) for char in chars) + "]"
+
+
 def _first_two(tokens: Iterable[str]) -> str:
     """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
     after it): it matches wherever the trie does, looking no further than two characters ahead."""
@@ -423,16 +430,17 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
-        amount_start=re.compile(
-            "(?="
-            + _first_two(
-                [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
-            )
-            + ")(?:"
-            + TOKEN_START.pattern
-            + ")"
+        amount_start=_amount_start(
+            [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
         ),
     )
+
+
+def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
+    """``TOKEN_START`` where ``_first_two(tokens)`` matches. ``TOKEN_START`` takes one character, so the
+    pattern opens with the set of characters the tokens open with (which the engine skips to) and checks
+    both conditions from one character back: first the cheap one, which most letters (inside a word) fail."""
+    return re.compile(f"{_first_chars(tokens)}(?<={TOKEN_START.pattern})(?<=(?={_first_two(tokens)}).)")
 
 
 LEXICON = _load_lexicon()
@@ -731,12 +739,13 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
     # the scan may look one character past its last place (``amount_start`` looks two characters ahead)
-    for token in PATTERNS.amount_start.finditer(lowered, lead_start, anchor + 1):
-        if token.start() >= anchor:
-            break
+    # (searched token by token: most leads hold none, and a search costs less than an iterator)
+    token = PATTERNS.amount_start.search(lowered, lead_start, anchor + 1)
+    while token is not None and token.start() < anchor:
         match = PATTERNS.amount.match(lowered, token.start())
         if match is not None and match.end() > anchor:
             return _past_year(lowered, match)
+        token = PATTERNS.amount_start.search(lowered, token.end(), anchor + 1)
     match = PATTERNS.amount.match(lowered, anchor)
     return _past_year(lowered, match) if match is not None and match.end() > anchor else None
 

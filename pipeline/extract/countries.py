@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -454,14 +455,20 @@ def _next_word(text: str, end: int) -> str:
     return following.group() if following else ""
 
 
-def _adjective_reading(text: str, start: int, end: int) -> bool:
-    """A sentence-opening form that is also a short adjective, before a small-letter word: "Nórska vláda"."""
-    written = text[start:end].casefold()
+@lru_cache(maxsize=4096)
+def _has_short_adjective_shape(written: str) -> bool:
+    """The case-folded form ends like a short adjective, after a long syllable: "nórska".
+    Cached per form, as the same few names come back in every document."""
     ending = next((ending for ending in _LEXICON.short_adjective_endings if written.endswith(ending)), None)
     if ending is None or _LEXICON.nucleus_regex is None:
         return False
     nuclei = _LEXICON.nucleus_regex.findall(written[: -len(ending)])
-    if not nuclei or not any(long in nuclei[-1] for long in _LEXICON.long_syllable_nuclei):
+    return bool(nuclei) and any(long in nuclei[-1] for long in _LEXICON.long_syllable_nuclei)
+
+
+def _adjective_reading(text: str, start: int, end: int) -> bool:
+    """A sentence-opening form that is also a short adjective, before a small-letter word: "Nórska vláda"."""
+    if not _has_short_adjective_shape(text[start:end].casefold()):
         return False
     word = _next_word(text, end)
     return (
@@ -477,6 +484,12 @@ def _choose_form(forms: Sequence[_Form], matched: Sequence[str], strict: bool, h
     if not fitting:
         return None
     return next((form for form in fitting if form.language == hint), fitting[0])
+
+
+@lru_cache(maxsize=4096)
+def _form_for(key: str, matched: tuple[str, ...], strict: bool, hint: str) -> _Form | None:
+    """``_choose_form`` among the forms of ``key``; cached, as the same few names come back in every document."""
+    return _choose_form(_LEXICON.forms[key], matched, strict, hint)
 
 
 def _name_candidates(text: str, hint: str, strict: bool) -> list[_Candidate]:
@@ -520,8 +533,8 @@ def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: lis
         if not forms:
             continue
         start, end = spans[width - 1]
-        matched = _TOKEN.findall(text, start, end)
-        form = _choose_form(forms, matched, strict, hint)
+        matched = tuple(_TOKEN.findall(text, start, end))
+        form = _form_for(keys[width - 1], matched, strict, hint)
         if form is None or _glued_to_address(text, start, end) or _compound_first_half(text, end, matched[-1]):
             continue
         if strict and _adjective_reading(text, start, end):

@@ -213,6 +213,15 @@ def _word_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
     return rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])" if body else "(?!)"
 
 
+def _word_start(left: str, shortest: int, longest: int) -> re.Pattern[str]:
+    """A number of one or two digits after ``left`` (a look-behind), or a word (group "word") of
+    ``shortest`` to ``longest`` letters. Each branch opens with its character and then looks back: most
+    characters fail that first test, where a look-behind first would be run at every one."""
+    number = rf"\d(?<={left}\d)(?!\d\d)"
+    word = rf"(?P<word>[^\W\d_](?<!\w[^\W\d_])[^\W\d_]{{{shortest - 1},{longest - 1}}}(?![^\W\d_]))"
+    return re.compile(f"{number}|{word}")
+
+
 @dataclass(frozen=True, slots=True)
 class DatePatterns:
     year: re.Pattern[str]  # every date holds one: the scan starts from the years
@@ -327,7 +336,7 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # every pattern starting at a word takes the whole word as a month's name: a word of another
         # length cannot start a date; every pattern starting at a number takes one or two digits and then
         # no digit (a day, a month), so a longer number cannot start one either
-        word_start=re.compile(rf"{left}\d(?!\d\d)|(?<!\w)(?P<word>{month_words})"),
+        word_start=_word_start(left, min(lengths), max(lengths)),
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
@@ -365,7 +374,9 @@ def _not_in_dates(lexicon: DateLexicon) -> str:
 
 _NOT_IN_DATES = _not_in_dates(LEXICON)
 # a clause ends at "!", "?", ";" or a period after a word ("... 2019. Next"); "z. s." and "27. 2." do not
-_CLAUSE_BREAK = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
+# "!", "?", ";", or a full stop after a word ("[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)"): opening with one set of
+# characters lets the engine skip to them, where a branch opening with a look-behind is tried at every one
+_CLAUSE_BREAK = re.compile(r"[!?;.](?:(?<=[!?;])|(?<=[^\W\d_]{2}\.)(?=[ ]+\S))")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _NON_SPACE = re.compile(r"\S")
 
@@ -414,7 +425,13 @@ def _month(text: str) -> int:
         return int(bare)
     if bare in LEXICON.roman_months:
         return LEXICON.roman_months.index(bare) + 1
-    return LEXICON.month_by_form.get(fold(bare), 0)
+    return _named_month(bare)
+
+
+@lru_cache(maxsize=4096)
+def _named_month(word: str) -> int:
+    """Month number of a form of a month's name (0: none); cached per word, as the same few come back."""
+    return LEXICON.month_by_form.get(fold(word), 0)
 
 
 def _opens_range(text: str, start: int) -> bool:
@@ -688,6 +705,12 @@ def _line_bounds(text: str, match: FoundMatch, floor: int, ceiling: int) -> tupl
     return start, len(text) if end < 0 else end
 
 
+@lru_cache(maxsize=4096)
+def _cue_meaning(written: str) -> tuple[DateRole, CueKind]:
+    """Role and kind of a cue as written; cached per spelling, as the same few cues come back."""
+    return LEXICON.cues[fold(written)]
+
+
 def _cue_role_before(window: str) -> DateRole | None:
     """Role from the cues of the clause before the date.
 
@@ -697,13 +720,13 @@ def _cue_role_before(window: str) -> DateRole | None:
     cues = list(PATTERNS.cue.finditer(window))
     adjacent: DateRole | None = None
     if cues and PATTERNS.filler_gap.fullmatch(window, cues[-1].end()):
-        role, kind = LEXICON.cues[fold(cues[-1].group())]
+        role, kind = _cue_meaning(cues[-1].group())
         if kind == "preposition":
             if role != "event":
                 return role
             adjacent = role
     for cue in reversed(cues):
-        role, kind = LEXICON.cues[fold(cue.group())]
+        role, kind = _cue_meaning(cue.group())
         if kind == "phrase":
             return role
     return adjacent
@@ -712,7 +735,7 @@ def _cue_role_before(window: str) -> DateRole | None:
 def _event_after(window: str) -> bool:
     # Czech and Slovak put the verb after the date: "V úterý 21. 9. 2021 proběhla ..."
     cue = PATTERNS.cue.search(window)
-    return cue is not None and LEXICON.cues[fold(cue.group())] == ("event", "phrase")
+    return cue is not None and _cue_meaning(cue.group()) == ("event", "phrase")
 
 
 def _label_role(text: str, line_start: int) -> DateRole | None:
@@ -724,7 +747,7 @@ def _label_role(text: str, line_start: int) -> DateRole | None:
     if label.endswith(":"):
         return _cue_role_before(label[:-1] + " ")
     cue = PATTERNS.cue.fullmatch(label)
-    return LEXICON.cues[fold(cue.group())][0] if cue else None
+    return _cue_meaning(cue.group())[0] if cue else None
 
 
 def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMatch, top_end: int) -> bool:

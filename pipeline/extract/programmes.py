@@ -127,9 +127,12 @@ def _is_future_plan(text: str, start: int, data: ProgrammeData) -> bool:
 
 # a name runs to the next comma, bracket, quote or line end ...
 _CLAUSE = re.compile(r"[^,;:()\[\]\n\"„“«»]{1,200}")
-# ... or to a sentence end (not the dot of a short lower-case abbreviation: "hl. m. Prahy"), or a dash
+# ... or to a sentence end (not the dot of a short lower-case abbreviation: "hl. m. Prahy"), or a dash:
+# "(?<![ ][a-z])(?<![ ][a-z]{2})[.!?](?=\s+[A-Z]|\s*$)|\s[-–—]\s" (with all letters), written to open with
+# one set of characters (which the engine skips to) and to look back from after it
 _CLAUSE_END = re.compile(
-    rf"(?<![ ][{LOWER_LETTERS}])(?<![ ][{LOWER_LETTERS}]{{2}})[.!?](?=\s+[{UPPER_LETTERS}]|\s*$)|\s[-–—]\s"
+    rf"[.!?\s](?:(?<=[.!?])(?<![ ][{LOWER_LETTERS}].)(?<![ ][{LOWER_LETTERS}]{{2}}.)(?=\s+[{UPPER_LETTERS}]|\s*$)"
+    rf"|(?<=\s)[-–—]\s)"
 )
 _NAME_TOKEN = re.compile(r"\S+")
 _TRAILING = ".'\"-–—"

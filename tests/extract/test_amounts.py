@@ -400,3 +400,19 @@ def test_cue_trie_finds_what_the_cue_alternation_finds(pieces: list[str]) -> Non
     for start in range(0, len(text), 3):
         found, expected = amounts.PATTERNS.cue.search(text, start), plain.search(text, start)
         assert (found and found.span()) == (expected and expected.span())
+
+
+_START_TOKENS = [*amounts.LEXICON.range_openers, *amounts.LEXICON.code_tokens, *amounts.LEXICON.number_word_tokens,
+                 *amounts.LEXICON.standalone_tokens]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*(token.lower() for token in _START_TOKENS), *_AMOUNT_PIECES, "_", "x€", "a$", "9a"]),
+                max_size=10),
+       st.integers(0, 5), st.integers(0, 5))
+def test_amount_start_finds_the_token_starts_the_tokens_open(pieces: list[str], skip: int, cut: int) -> None:
+    text = "".join(pieces).lower()
+    plain = re.compile(f"(?={amounts._first_two(_START_TOKENS)})(?:{amounts.TOKEN_START.pattern})")
+    end = max(0, len(text) - cut)
+    found = [m.span() for m in amounts.PATTERNS.amount_start.finditer(text, skip, end)]
+    assert found == [m.span() for m in plain.finditer(text, skip, end)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -503,3 +504,44 @@ def test_month_names_are_checked_in_the_groups_of_the_form_that_matched(pieces: 
             every_group = all(m.group(name) is None or is_month_name(m.group(name))
                               for name in PATTERNS.month_groups if name in m.re.groupindex)
             assert dates_module.has_month_names(m) == every_group
+
+
+# --- patterns opening with a character, against the conditions as they read --------------------------
+
+_LEFT = r"(?<![\w.,/])"
+_MONTH_LENGTHS = [len(form) for form in dates_module.LEXICON.month_by_form]
+_SCAN_PIECES = ["1", "12", "123", "2019", "a", "ab", "Září", "září", "května", "Sept", "September", "x" * 11,
+                " ", "  ", ".", ",", "/", "-", "_", "!", "?", ";", ". ", ".  X", "\n", "é", "ß", "2.", "a1"]
+
+
+def _plain_word_start(shortest: int, longest: int) -> re.Pattern[str]:
+    month_words = rf"(?<![^\W\d_])[^\W\d_]{{{shortest},{longest}}}(?![^\W\d_])"
+    return re.compile(rf"{_LEFT}\d(?!\d\d)|(?<!\w)(?P<word>{month_words})")
+
+
+def _scanned(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[Any, ...]]:
+    return [(m.span(), m.lastgroup, m.groupdict()) for m in pattern.finditer(text, start, end)]
+
+
+def test_word_start_is_built_from_the_month_lengths() -> None:
+    built = dates_module._word_start(_LEFT, min(_MONTH_LENGTHS), max(_MONTH_LENGTHS))
+    assert PATTERNS.word_start.pattern == built.pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=12), st.integers(0, 4), st.integers(0, 4),
+       st.sampled_from([(3, 10), (1, 1), (2, 5)]))
+def test_word_start_finds_what_its_conditions_say(pieces: list[str], skip: int, cut: int,
+                                                   lengths: tuple[int, int]) -> None:
+    text = "".join(pieces)
+    end = max(0, len(text) - cut)
+    pattern = dates_module._word_start(_LEFT, *lengths)
+    assert _scanned(pattern, text, skip, end) == _scanned(_plain_word_start(*lengths), text, skip, end)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SCAN_PIECES), max_size=12))
+def test_clause_break_finds_what_its_conditions_say(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    plain = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
+    assert _scanned(dates_module._CLAUSE_BREAK, text, 0, len(text)) == _scanned(plain, text, 0, len(text))

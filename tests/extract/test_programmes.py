@@ -242,3 +242,24 @@ def test_label_lines_are_those_of_the_label_alternation(pieces: list[str]) -> No
     plain_first = re.compile(r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:").match(text)
     first = data.label.match(text)
     assert (first and first.span()) == (plain_first and plain_first.span())
+
+
+_LOWER, _UPPER = programmes_module.LOWER_LETTERS, programmes_module.UPPER_LETTERS
+_PLAIN_CLAUSE_END = re.compile(
+    rf"(?<![ ][{_LOWER}])(?<![ ][{_LOWER}]{{2}})[.!?](?=\s+[{_UPPER}]|\s*$)|\s[-–—]\s"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "ab", "abc", "A", "Fond", "m", "hl", " ", "  ", "\n", "\t", ".", "!", "?",
+                                 "-", "–", "—", " - ", "1", ",", "Š", "č", " hl. Fond", " m. Prahy", "x. A", ".- ", "?— B",
+                                 " ab.", " abc. Z"]), max_size=14),
+       st.integers(0, 4), st.integers(0, 4))
+def test_clause_end_finds_what_its_conditions_say(pieces: list[str], skip: int, cut: int) -> None:
+    text = "".join(pieces)
+    end = max(0, len(text) - cut)
+    found = [m.span() for m in programmes_module._CLAUSE_END.finditer(text, skip, end)]
+    assert found == [m.span() for m in _PLAIN_CLAUSE_END.finditer(text, skip, end)]
+    searched = programmes_module._CLAUSE_END.search(text, skip, end)
+    expected = _PLAIN_CLAUSE_END.search(text, skip, end)
+    assert (searched and searched.span()) == (expected and expected.span())
