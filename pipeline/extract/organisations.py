@@ -35,6 +35,7 @@ _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
+_NAME = attrgetter("name")
 
 
 class Token(NamedTuple):
@@ -729,8 +730,7 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, t, cue_nouns, lex, title_case),
         *_acronym_mentions(text, t, lex),
     ]
-    verdicts: dict[str, bool] = {}  # a name is often found many times
-    candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
+    candidates = list(compress(candidates, map(_names_organisation, map(_NAME, candidates))))
     chosen = _resolve_overlaps(candidates)
     return sorted(chosen, key=_SPAN)
 
@@ -749,11 +749,10 @@ def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
     return head_starts, cue_nouns
 
 
-def _cached_verdict(verdicts: dict[str, bool], name: str, lex: OrgLexicon) -> bool:
-    verdict = verdicts.get(name)
-    if verdict is None:
-        verdict = verdicts[name] = _is_organisation_name(name, lex)
-    return verdict
+@lru_cache(maxsize=8192)  # a name is found many times, within a document and across them
+def _names_organisation(name: str) -> bool:
+    """``_is_organisation_name`` with the lexicon, which never changes."""
+    return _is_organisation_name(name, lexicon())
 
 
 def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
