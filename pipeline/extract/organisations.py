@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, itemgetter, not_, or_
+from operator import and_, attrgetter, itemgetter, methodcaller, not_, or_
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
@@ -36,6 +36,7 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
 _NAME = attrgetter("name")
+_MATCH_START = methodcaller("start")
 
 
 class Token(NamedTuple):
@@ -103,6 +104,7 @@ class OrgLexicon:
     legal_form: re.Pattern[str]
     legal_form_core: re.Pattern[str]  # the forms alone, to find where one may start
     legal_form_dots: tuple[int, ...] | None  # where the first full stop of a form is; None: a form has none
+    legal_form_dot: re.Pattern[str] | None  # a full stop after what a form has before its first one
     adjective_endings: tuple[str, ...]
     declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
 
@@ -134,6 +136,24 @@ def _first_full_stops(forms: Iterable[str]) -> tuple[int, ...] | None:
         else:
             return None
     return tuple(sorted(offsets))
+
+
+def _first_full_stop_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """A full stop that the text before it lets be a form's first one (as ``_first_full_stops`` reads
+    the forms); None when a form has no full stop.
+
+    The full stop comes first in the pattern, so a search skips to full stops in C; the text before
+    it is tested by look-behinds, one for each length (a look-behind has a fixed width).
+    """
+    if _first_full_stops(forms) is None:
+        return None
+    by_length: dict[int, set[str]] = {}
+    for form in forms:
+        first = form.split()[0].rstrip(".")
+        before = first[: first.index(".")] if "." in first else first
+        by_length.setdefault(len(before), set()).add(re.escape(before) + r"\.")
+    behinds = [f"(?<={'|'.join(sorted(group))})" for _, group in sorted(by_length.items())]
+    return re.compile(r"\.(?:" + "|".join(behinds) + ")")
 
 
 _HEAD_FIRST_WORD = 1
@@ -196,6 +216,7 @@ def lexicon() -> OrgLexicon:
             legal_form=_legal_form_pattern(shared["legal_forms"]),
             legal_form_core=_legal_form_pattern(shared["legal_forms"], with_comma=False),
             legal_form_dots=_first_full_stops(shared["legal_forms"]),
+            legal_form_dot=_first_full_stop_pattern(shared["legal_forms"]),
             adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
             declension=declension,
         )
@@ -614,20 +635,19 @@ def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[
 def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
     """Every offset a legal form matches at (overlapping ones too), in no particular order."""
     core = lex.legal_form_core
-    if lex.legal_form_dots is None:
+    if lex.legal_form_dots is None or lex.legal_form_dot is None:
         form = core.search(text)
         while form is not None:
             yield form.start()
             form = core.search(text, form.start() + 1)
         return
     # a form starts a known distance before its first full stop: full stops are rare, and searched
-    # for fast, where the forms' first letters are common
-    dot = text.find(".")
-    while dot >= 0:
-        for offset in lex.legal_form_dots:
+    # for fast, where the forms' first letters are common; most are after other words than a form's
+    offsets = lex.legal_form_dots
+    for dot in map(_MATCH_START, lex.legal_form_dot.finditer(text)):
+        for offset in offsets:
             if dot >= offset and core.match(text, dot - offset):
                 yield dot - offset
-        dot = text.find(".", dot + 1)
 
 
 def _cue_mentions(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pipeline.extract.organisations import (
     _acronym_indices,
     _clean_name,
+    _first_full_stop_pattern,
     _first_full_stops,
     _is_acronym,
     _legal_form_pattern,
@@ -92,6 +93,24 @@ def test_legal_form_starts_are_those_a_search_finds(text: str) -> None:
 )
 def test_first_full_stops(forms: list[str], expected: tuple[int, ...] | None) -> None:
     assert _first_full_stops(forms) == expected
+
+
+_OTHER_FORMS = [["s.r.o.", "a. s.", "spol. s r. o."], ["ab. c.", "b.c.", "abc. d.", "ab.c"], ["x.", "y z."]]
+
+
+def _form_texts(forms: list[str]) -> st.SearchStrategy[str]:
+    """Texts of the forms, written whole, without spaces or in words, with letters and stops around."""
+    pieces = [*forms, *(form.replace(" ", "") for form in forms), *(word for form in forms for word in form.split())]
+    return st.lists(st.sampled_from([*pieces, "a", "s", "x", ".", " ", ","]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_OTHER_FORMS).flatmap(lambda forms: st.tuples(st.just(forms), _form_texts(forms))))
+def test_legal_form_starts_of_other_forms_are_those_a_search_finds(case: tuple[list[str], str]) -> None:
+    forms, text = case
+    core = _legal_form_pattern(forms, with_comma=False)
+    lex = replace(lexicon(), legal_form_core=core, legal_form_dots=_first_full_stops(forms), legal_form_dot=_first_full_stop_pattern(forms))
+    assert sorted(set(_legal_form_starts(text, lex))) == _legal_form_starts_reference(text, core)
 
 
 def test_legal_form_starts_without_full_stops_search_everywhere() -> None:
