@@ -32,7 +32,9 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 # the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# maximal runs of letters longer than three: a shorter run fails at each of its letters
+_LONG_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
+_FIRST = itemgetter(0)
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
 _NAME = attrgetter("name")
@@ -569,8 +571,8 @@ def _in_title_case_line(text: str, start: int, end: int) -> bool:
     line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
     if line.endswith((".", "!", "?", ":")):
         return False
-    words = [w for w in _LETTER_RUN.findall(line) if len(w) > 3]
-    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    words = _LONG_LETTER_RUN.findall(line)
+    return len(words) >= 5 and sum(map(str.isupper, map(_FIRST, words))) >= 0.8 * len(words)
 
 
 class _TitleCaseLines:

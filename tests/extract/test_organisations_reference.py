@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
@@ -15,6 +15,7 @@ from pipeline.extract.organisations import (
     _clean_name,
     _first_full_stop_pattern,
     _first_full_stops,
+    _in_title_case_line,
     _is_acronym,
     _legal_form_pattern,
     _legal_form_starts,
@@ -144,3 +145,26 @@ _NAME_PIECES = ["The", "the", "They", " ", "  ", "\n", "\t", "\u00a0", "\u2003",
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
 def test_clean_name_equals_the_regex_reference(name: str) -> None:
     assert _clean_name(name) == _clean_name_reference(name)
+
+
+def _in_title_case_line_reference(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
+    if line.endswith((".", "!", "?", ":")):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+# words of three to five letters (upper- and title-case digraphs, numerals) and what ends or breaks them
+_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":"]
+
+
+@settings(max_examples=1000, deadline=None)
+@example("Word Word Word Word Wor", 0)
+@example("Word Word Word Word Slovo word", 3)
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=16).map("".join), st.integers(0, 100))
+def test_title_case_line_equals_the_reference(text: str, position: int) -> None:
+    position = min(position, len(text))
+    assert _in_title_case_line(text, position, position) == _in_title_case_line_reference(text, position, position)
