@@ -841,6 +841,7 @@ class OrgEntity:
         return max(counts, key=lambda name: (counts[name], -first_seen[name], len(name)))
 
 
+@lru_cache(maxsize=8192)  # the same names come back within a document and across them
 def _name_key(name: str) -> str:
     return _strip_legal(fold(name))
 
@@ -885,14 +886,6 @@ def _strip_legal(folded: str) -> str:
     return _LEGAL_TAIL.sub("", folded)
 
 
-class _FoldedKeys(dict[str, str]):
-    """Name -> ``_name_key``, each worked out on first look-up (later look-ups stay in C)."""
-
-    def __missing__(self, name: str) -> str:
-        key = self[name] = _name_key(name)
-        return key
-
-
 class _CharacterCounts(dict[str, Counter[str]]):
     """Key -> its ``Counter`` of characters, each counted on first look-up."""
 
@@ -910,21 +903,17 @@ class _CharacterSets(dict[str, frozenset[str]]):
 
 
 class _NameComparer:
-    """Whether two names of one document name the same organisation: each name folded once.
+    """Whether the keys (``_name_key``) of two names of one document name the same organisation,
+    with the characters of each key gathered once.
 
     Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
     the one a name matched, at its next mention), and remembering cost more than it saved.
     """
 
     def __init__(self) -> None:
-        self._keys = _FoldedKeys()
         # bound once: a bound method made for every pair costs as much as the look-up
-        self._characters = _CharacterSets().__getitem__
-        self._counts = _CharacterCounts().__getitem__
-
-    def same(self, a: str, b: str) -> bool:
-        keys = self._keys
-        return _same_key(keys[a], keys[b], self._characters, self._counts)
+        self.characters = _CharacterSets().__getitem__
+        self.counts = _CharacterCounts().__getitem__
 
 
 @dataclass(slots=True)
@@ -932,12 +921,14 @@ class _NameGroup:
     """The names of one entity's mentions, with what matching already learnt about them."""
 
     names: list[str] = field(default_factory=list)  # distinct, in order of first mention
+    keys: list[str] = field(default_factory=list)  # ``_name_key`` of each of ``names``
     targets: set[str] = field(default_factory=set)  # full names the acronyms among ``names`` stand for
     compared: dict[str, int] = field(default_factory=dict)  # name -> the first so many of ``names`` differ from it
 
     def add(self, name: str, links: dict[str, str]) -> None:
         if name not in self.names:
             self.names.append(name)
+            self.keys.append(_name_key(name))
             if name in links:
                 self.targets.add(links[name])
 
@@ -947,11 +938,13 @@ def _matching_entity(
 ) -> int | None:
     """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
     name = mention.name
+    key = _name_key(name)
+    characters, counts = comparer.characters, comparer.counts
     for index, group in enumerate(groups):
         # names a mention of this name was compared with before differ from it still: only the new ones
         names = group.names
-        for other in names[group.compared.get(name, 0) :]:
-            if comparer.same(name, other):
+        for other in group.keys[group.compared.get(name, 0) :]:
+            if _same_key(key, other, characters, counts):
                 return index
         group.compared[name] = len(names)
         if mention.rule == "org.acronym" and links.get(name) in names:
