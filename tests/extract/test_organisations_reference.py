@@ -11,6 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
+    OrgMention,
+    _acronym_definitions,
     _acronym_indices,
     _clean_name,
     _first_full_stop_pattern,
@@ -19,7 +21,9 @@ from pipeline.extract.organisations import (
     _is_acronym,
     _legal_form_pattern,
     _legal_form_starts,
+    _name_key,
     _same_key,
+    group_entities,
     lexicon,
     tokenize,
 )
@@ -168,3 +172,39 @@ _TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " 
 def test_title_case_line_equals_the_reference(text: str, position: int) -> None:
     position = min(position, len(text))
     assert _in_title_case_line(text, position, position) == _in_title_case_line_reference(text, position, position)
+
+
+def _group_reference(text: str, mentions: list[OrgMention]) -> list[list[OrgMention]]:
+    """Each mention joins the first entity holding a name of the same key, or a name it is linked to."""
+    links = _acronym_definitions(text, mentions)
+    entities: list[list[OrgMention]] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        key = _name_key(mention.name)
+        for entity in entities:
+            names = list(dict.fromkeys(m.name for m in entity))
+            targets = {links[name] for name in names if name in links}
+            if (
+                any(_same_key_reference(key, _name_key(other)) for other in names)
+                or (mention.rule == "org.acronym" and links.get(mention.name) in names)
+                or (mention.rule != "org.acronym" and mention.name in targets)
+            ):
+                entity.append(mention)
+                break
+        else:
+            entities.append([mention])
+    return entities
+
+
+_GROUP_NAMES = ["Nadácia Pontis", "Nadacia Pontis", "Pontis", "Liga za ľudské práva", "Liga za ludske prava o.z.",
+                "Liga", "Centrum pro integraci", "Centrum pre integraciu", "SIMI", "Poradna", "Poradna z. s.", "ČR",
+                # a chain: each name is like the next (one letter in ten), not like the one after it
+                "Aaaaaaaaaa", "Aaaaaaaaab", "Aaaaaaaabb", "Aaaaaaabbb"]
+
+
+@settings(max_examples=500, deadline=None)
+@example([("Aaaaaaaaaa", "org.head"), ("Aaaaaaaabb", "org.head"), ("Aaaaaaaaab", "org.head"), ("Aaaaaaaabb", "org.head")])
+@given(st.lists(st.tuples(st.sampled_from(_GROUP_NAMES), st.sampled_from(["org.head", "org.cue", "org.acronym"])), max_size=12))
+def test_grouping_equals_the_reference(named: list[tuple[str, str]]) -> None:
+    mentions = [OrgMention(10 * index, 10 * index + 5, name, rule) for index, (name, rule) in enumerate(named)]
+    text = " " * (10 * len(named) + 5)
+    assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
