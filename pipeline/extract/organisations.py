@@ -712,9 +712,19 @@ _BRACKETED = re.compile(r"\(([^()\n]{2,120})\)")
 def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str, str]:
     """Acronym -> full name, from "Full Name (ACR)" and "ACR (Full Name)" in the text."""
     links: dict[str, str] = {}
-    by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
-    acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
-    for match in _BRACKETED.finditer(text):
+    brackets = list(_BRACKETED.finditer(text))
+    if not brackets:
+        return links
+    by_end: dict[int, OrgMention] = {}  # the last full name ending at each offset
+    by_start: dict[int, OrgMention] = {}  # the first full name starting at each offset
+    acronyms: dict[int, OrgMention] = {}  # the last acronym starting at each offset
+    for m in mentions:
+        if m.rule == "org.acronym":
+            acronyms[m.start] = m
+        else:
+            by_end[m.end] = m
+            by_start.setdefault(m.start, m)
+    for match in brackets:
         inner_start = match.start(1)
         # the span of "\s?\(...\)": a white-space character before the bracket belongs to it
         span_start = match.start() - 1 if match.start() > 0 and text[match.start() - 1].isspace() else match.start()
@@ -724,7 +734,7 @@ def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str,
             links[acronym.name] = full.name
             continue
         before = acronyms.get(_word_start(text, span_start))
-        inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
+        inner = by_start.get(inner_start)
         if before is not None and inner is not None:
             links[before.name] = inner.name
     return links
@@ -856,20 +866,25 @@ def _same_key(
     """
     if fa == fb:
         return True
-    short, long = (fb, fa) if len(fb) < len(fa) else (fa, fb)  # on equal lengths, fa is the short one
+    length_a, length_b = len(fa), len(fb)
+    # on equal lengths, fa is the short one
+    short, long, length = (fb, fa, length_b) if length_b < length_a else (fa, fb, length_a)
     # (a name inside the other, tested first, is the cheap condition for either end)
     if short in long and (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
         return True
-    if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
+    total = length_a + length_b
+    if length < 6 or 2.0 * length / total < 0.9:
         return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
     # Each character of one name that the other lacks takes at least one from the characters both
     # share: a bound of difflib's quick_ratio() from the character sets, which most pairs fail
-    only_a, only_b = len(characters(fa) - characters(fb)), len(characters(fb) - characters(fa))
-    if 2.0 * min(len(fa) - only_a, len(fb) - only_b) / (len(fa) + len(fb)) < 0.9:
+    # (each name's characters it alone has: its set less those both have)
+    characters_a, characters_b = characters(fa), characters(fb)
+    both = len(characters_a & characters_b)
+    if 2.0 * min(length_a - len(characters_a) + both, length_b - len(characters_b) + both) / total < 0.9:
         return False
     # difflib's quick_ratio(), an upper bound of ratio(), from the characters both names share
     # (counted once per name, not once per pair): most pairs are told apart without the full match
-    if 2.0 * _shared_characters(counts(fa), counts(fb)) / (len(fa) + len(fb)) < 0.9:
+    if 2.0 * _shared_characters(counts(fa), counts(fb)) / total < 0.9:
         return False
     return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
 
@@ -940,16 +955,21 @@ def _matching_entity(
     name = mention.name
     key = _name_key(name)
     characters, counts = comparer.characters, comparer.counts
+    is_acronym = mention.rule == "org.acronym"
+    expansion = links.get(name) if is_acronym else None
     for index, group in enumerate(groups):
         # names a mention of this name was compared with before differ from it still: only the new ones
-        names = group.names
-        for other in group.keys[group.compared.get(name, 0) :]:
-            if _same_key(key, other, characters, counts):
+        keys, compared = group.keys, group.compared
+        start = compared.get(name, 0)
+        if start < len(keys):  # (a group has a name from the start: 0 is never its length)
+            for other in keys[start:]:
+                if _same_key(key, other, characters, counts):
+                    return index
+            compared[name] = len(keys)
+        if is_acronym:
+            if expansion is not None and expansion in group.names:
                 return index
-        group.compared[name] = len(names)
-        if mention.rule == "org.acronym" and links.get(name) in names:
-            return index
-        if mention.rule != "org.acronym" and name in group.targets:
+        elif name in group.targets:
             return index
     return None
 

@@ -23,6 +23,7 @@ from pipeline.extract.organisations import (
     _legal_form_starts,
     _name_key,
     _same_key,
+    find_mentions,
     group_entities,
     lexicon,
     tokenize,
@@ -208,3 +209,40 @@ def test_grouping_equals_the_reference(named: list[tuple[str, str]]) -> None:
     mentions = [OrgMention(10 * index, 10 * index + 5, name, rule) for index, (name, rule) in enumerate(named)]
     text = " " * (10 * len(named) + 5)
     assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
+
+
+def _acronym_definitions_reference(text: str, mentions: list[OrgMention]) -> dict[str, str]:
+    links: dict[str, str] = {}
+    by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
+    acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
+    for match in re.finditer(r"\(([^()\n]{2,120})\)", text):
+        inner_start = match.start(1)
+        span_start = match.start() - 1 if match.start() > 0 and text[match.start() - 1].isspace() else match.start()
+        full = by_end.get(span_start)
+        acronym = acronyms.get(inner_start)
+        if full is not None and acronym is not None and acronym.end == match.end(1):
+            links[acronym.name] = full.name
+            continue
+        start = span_start
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1
+        before = acronyms.get(start)
+        inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
+        if before is not None and inner is not None:
+            links[before.name] = inner.name
+    return links
+
+
+_DEFINITION_PIECES = ["Liga", " ", "(", ")", "LZP", "SIMI", "-", "x", "\n", "Liga za práva (LZP)", "LZP (Liga za práva)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_DEFINITION_PIECES), max_size=10).map("".join),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8), st.sampled_from(["A", "B", "C"]),
+                       st.sampled_from(["org.head", "org.acronym", "org.cue"])), max_size=10),
+)
+def test_acronym_definitions_equal_the_reference(text: str, spans: list[tuple[int, int, str, str]]) -> None:
+    mentions = [OrgMention(start, start + length, name, rule) for start, length, name, rule in spans]
+    mentions += find_mentions(text)
+    assert _acronym_definitions(text, mentions) == _acronym_definitions_reference(text, mentions)
