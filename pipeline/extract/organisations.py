@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, itemgetter, not_, or_
+from operator import and_, attrgetter, itemgetter, methodcaller, not_, or_
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
@@ -32,9 +32,13 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 # the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# maximal runs of letters longer than three: a shorter run fails at each of its letters
+_LONG_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
+_FIRST = itemgetter(0)
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
+_NAME = attrgetter("name")
+_MATCH_START = methodcaller("start")
 
 
 class Token(NamedTuple):
@@ -102,6 +106,7 @@ class OrgLexicon:
     legal_form: re.Pattern[str]
     legal_form_core: re.Pattern[str]  # the forms alone, to find where one may start
     legal_form_dots: tuple[int, ...] | None  # where the first full stop of a form is; None: a form has none
+    legal_form_dot: re.Pattern[str] | None  # a full stop after what a form has before its first one
     adjective_endings: tuple[str, ...]
     declension: dict[tuple[str, str], tuple[tuple[str, str], ...]]
 
@@ -133,6 +138,24 @@ def _first_full_stops(forms: Iterable[str]) -> tuple[int, ...] | None:
         else:
             return None
     return tuple(sorted(offsets))
+
+
+def _first_full_stop_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """A full stop that the text before it lets be a form's first one (as ``_first_full_stops`` reads
+    the forms); None when a form has no full stop.
+
+    The full stop comes first in the pattern, so a search skips to full stops in C; the text before
+    it is tested by look-behinds, one for each length (a look-behind has a fixed width).
+    """
+    if _first_full_stops(forms) is None:
+        return None
+    by_length: dict[int, set[str]] = {}
+    for form in forms:
+        first = form.split()[0].rstrip(".")
+        before = first[: first.index(".")] if "." in first else first
+        by_length.setdefault(len(before), set()).add(re.escape(before) + r"\.")
+    behinds = [f"(?<={'|'.join(sorted(group))})" for _, group in sorted(by_length.items())]
+    return re.compile(r"\.(?:" + "|".join(behinds) + ")")
 
 
 _HEAD_FIRST_WORD = 1
@@ -195,6 +218,7 @@ def lexicon() -> OrgLexicon:
             legal_form=_legal_form_pattern(shared["legal_forms"]),
             legal_form_core=_legal_form_pattern(shared["legal_forms"], with_comma=False),
             legal_form_dots=_first_full_stops(shared["legal_forms"]),
+            legal_form_dot=_first_full_stop_pattern(shared["legal_forms"]),
             adjective_endings=tuple(sorted(raw["adjective"]["endings"], key=len, reverse=True)),
             declension=declension,
         )
@@ -547,8 +571,8 @@ def _in_title_case_line(text: str, start: int, end: int) -> bool:
     line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
     if line.endswith((".", "!", "?", ":")):
         return False
-    words = [w for w in _LETTER_RUN.findall(line) if len(w) > 3]
-    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    words = _LONG_LETTER_RUN.findall(line)
+    return len(words) >= 5 and sum(map(str.isupper, map(_FIRST, words))) >= 0.8 * len(words)
 
 
 class _TitleCaseLines:
@@ -613,20 +637,19 @@ def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[
 def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
     """Every offset a legal form matches at (overlapping ones too), in no particular order."""
     core = lex.legal_form_core
-    if lex.legal_form_dots is None:
+    if lex.legal_form_dots is None or lex.legal_form_dot is None:
         form = core.search(text)
         while form is not None:
             yield form.start()
             form = core.search(text, form.start() + 1)
         return
     # a form starts a known distance before its first full stop: full stops are rare, and searched
-    # for fast, where the forms' first letters are common
-    dot = text.find(".")
-    while dot >= 0:
-        for offset in lex.legal_form_dots:
+    # for fast, where the forms' first letters are common; most are after other words than a form's
+    offsets = lex.legal_form_dots
+    for dot in map(_MATCH_START, lex.legal_form_dot.finditer(text)):
+        for offset in offsets:
             if dot >= offset and core.match(text, dot - offset):
                 yield dot - offset
-        dot = text.find(".", dot + 1)
 
 
 def _cue_mentions(
@@ -689,9 +712,19 @@ _BRACKETED = re.compile(r"\(([^()\n]{2,120})\)")
 def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str, str]:
     """Acronym -> full name, from "Full Name (ACR)" and "ACR (Full Name)" in the text."""
     links: dict[str, str] = {}
-    by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
-    acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
-    for match in _BRACKETED.finditer(text):
+    brackets = list(_BRACKETED.finditer(text))
+    if not brackets:
+        return links
+    by_end: dict[int, OrgMention] = {}  # the last full name ending at each offset
+    by_start: dict[int, OrgMention] = {}  # the first full name starting at each offset
+    acronyms: dict[int, OrgMention] = {}  # the last acronym starting at each offset
+    for m in mentions:
+        if m.rule == "org.acronym":
+            acronyms[m.start] = m
+        else:
+            by_end[m.end] = m
+            by_start.setdefault(m.start, m)
+    for match in brackets:
         inner_start = match.start(1)
         # the span of "\s?\(...\)": a white-space character before the bracket belongs to it
         span_start = match.start() - 1 if match.start() > 0 and text[match.start() - 1].isspace() else match.start()
@@ -701,7 +734,7 @@ def _acronym_definitions(text: str, mentions: Sequence[OrgMention]) -> dict[str,
             links[acronym.name] = full.name
             continue
         before = acronyms.get(_word_start(text, span_start))
-        inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
+        inner = by_start.get(inner_start)
         if before is not None and inner is not None:
             links[before.name] = inner.name
     return links
@@ -729,8 +762,7 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, t, cue_nouns, lex, title_case),
         *_acronym_mentions(text, t, lex),
     ]
-    verdicts: dict[str, bool] = {}  # a name is often found many times
-    candidates = [m for m in candidates if _cached_verdict(verdicts, m.name, lex)]
+    candidates = list(compress(candidates, map(_names_organisation, map(_NAME, candidates))))
     chosen = _resolve_overlaps(candidates)
     return sorted(chosen, key=_SPAN)
 
@@ -749,11 +781,10 @@ def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
     return head_starts, cue_nouns
 
 
-def _cached_verdict(verdicts: dict[str, bool], name: str, lex: OrgLexicon) -> bool:
-    verdict = verdicts.get(name)
-    if verdict is None:
-        verdict = verdicts[name] = _is_organisation_name(name, lex)
-    return verdict
+@lru_cache(maxsize=8192)  # a name is found many times, within a document and across them
+def _names_organisation(name: str) -> bool:
+    """``_is_organisation_name`` with the lexicon, which never changes."""
+    return _is_organisation_name(name, lexicon())
 
 
 def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
@@ -820,6 +851,7 @@ class OrgEntity:
         return max(counts, key=lambda name: (counts[name], -first_seen[name], len(name)))
 
 
+@lru_cache(maxsize=8192)  # the same names come back within a document and across them
 def _name_key(name: str) -> str:
     return _strip_legal(fold(name))
 
@@ -834,20 +866,25 @@ def _same_key(
     """
     if fa == fb:
         return True
-    short, long = (fb, fa) if len(fb) < len(fa) else (fa, fb)  # on equal lengths, fa is the short one
+    length_a, length_b = len(fa), len(fb)
+    # on equal lengths, fa is the short one
+    short, long, length = (fb, fa, length_b) if length_b < length_a else (fa, fb, length_a)
     # (a name inside the other, tested first, is the cheap condition for either end)
     if short in long and (long.startswith(short + " ") or long.endswith(" " + short)) and len(short.split()) >= 2:
         return True
-    if len(short) < 6 or 2.0 * len(short) / (len(fa) + len(fb)) < 0.9:
+    total = length_a + length_b
+    if length < 6 or 2.0 * length / total < 0.9:
         return False  # the lengths alone bound the ratio below 0.9 (difflib's real_quick_ratio)
     # Each character of one name that the other lacks takes at least one from the characters both
     # share: a bound of difflib's quick_ratio() from the character sets, which most pairs fail
-    only_a, only_b = len(characters(fa) - characters(fb)), len(characters(fb) - characters(fa))
-    if 2.0 * min(len(fa) - only_a, len(fb) - only_b) / (len(fa) + len(fb)) < 0.9:
+    # (each name's characters it alone has: its set less those both have)
+    characters_a, characters_b = characters(fa), characters(fb)
+    both = len(characters_a & characters_b)
+    if 2.0 * min(length_a - len(characters_a) + both, length_b - len(characters_b) + both) / total < 0.9:
         return False
     # difflib's quick_ratio(), an upper bound of ratio(), from the characters both names share
     # (counted once per name, not once per pair): most pairs are told apart without the full match
-    if 2.0 * _shared_characters(counts(fa), counts(fb)) / (len(fa) + len(fb)) < 0.9:
+    if 2.0 * _shared_characters(counts(fa), counts(fb)) / total < 0.9:
         return False
     return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.9
 
@@ -862,14 +899,6 @@ _LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu
 
 def _strip_legal(folded: str) -> str:
     return _LEGAL_TAIL.sub("", folded)
-
-
-class _FoldedKeys(dict[str, str]):
-    """Name -> ``_name_key``, each worked out on first look-up (later look-ups stay in C)."""
-
-    def __missing__(self, name: str) -> str:
-        key = self[name] = _name_key(name)
-        return key
 
 
 class _CharacterCounts(dict[str, Counter[str]]):
@@ -889,21 +918,17 @@ class _CharacterSets(dict[str, frozenset[str]]):
 
 
 class _NameComparer:
-    """Whether two names of one document name the same organisation: each name folded once.
+    """Whether the keys (``_name_key``) of two names of one document name the same organisation,
+    with the characters of each key gathered once.
 
     Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
     the one a name matched, at its next mention), and remembering cost more than it saved.
     """
 
     def __init__(self) -> None:
-        self._keys = _FoldedKeys()
         # bound once: a bound method made for every pair costs as much as the look-up
-        self._characters = _CharacterSets().__getitem__
-        self._counts = _CharacterCounts().__getitem__
-
-    def same(self, a: str, b: str) -> bool:
-        keys = self._keys
-        return _same_key(keys[a], keys[b], self._characters, self._counts)
+        self.characters = _CharacterSets().__getitem__
+        self.counts = _CharacterCounts().__getitem__
 
 
 @dataclass(slots=True)
@@ -911,12 +936,14 @@ class _NameGroup:
     """The names of one entity's mentions, with what matching already learnt about them."""
 
     names: list[str] = field(default_factory=list)  # distinct, in order of first mention
+    keys: list[str] = field(default_factory=list)  # ``_name_key`` of each of ``names``
     targets: set[str] = field(default_factory=set)  # full names the acronyms among ``names`` stand for
     compared: dict[str, int] = field(default_factory=dict)  # name -> the first so many of ``names`` differ from it
 
     def add(self, name: str, links: dict[str, str]) -> None:
         if name not in self.names:
             self.names.append(name)
+            self.keys.append(_name_key(name))
             if name in links:
                 self.targets.add(links[name])
 
@@ -926,16 +953,23 @@ def _matching_entity(
 ) -> int | None:
     """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
     name = mention.name
+    key = _name_key(name)
+    characters, counts = comparer.characters, comparer.counts
+    is_acronym = mention.rule == "org.acronym"
+    expansion = links.get(name) if is_acronym else None
     for index, group in enumerate(groups):
         # names a mention of this name was compared with before differ from it still: only the new ones
-        names = group.names
-        for other in names[group.compared.get(name, 0) :]:
-            if comparer.same(name, other):
+        keys, compared = group.keys, group.compared
+        start = compared.get(name, 0)
+        if start < len(keys):  # (a group has a name from the start: 0 is never its length)
+            for other in keys[start:]:
+                if _same_key(key, other, characters, counts):
+                    return index
+            compared[name] = len(keys)
+        if is_acronym:
+            if expansion is not None and expansion in group.names:
                 return index
-        group.compared[name] = len(names)
-        if mention.rule == "org.acronym" and links.get(name) in names:
-            return index
-        if mention.rule != "org.acronym" and name in group.targets:
+        elif name in group.targets:
             return index
     return None
 

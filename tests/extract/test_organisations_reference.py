@@ -7,17 +7,24 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
+    OrgMention,
+    _acronym_definitions,
     _acronym_indices,
     _clean_name,
+    _first_full_stop_pattern,
     _first_full_stops,
+    _in_title_case_line,
     _is_acronym,
     _legal_form_pattern,
     _legal_form_starts,
+    _name_key,
     _same_key,
+    find_mentions,
+    group_entities,
     lexicon,
     tokenize,
 )
@@ -94,6 +101,24 @@ def test_first_full_stops(forms: list[str], expected: tuple[int, ...] | None) ->
     assert _first_full_stops(forms) == expected
 
 
+_OTHER_FORMS = [["s.r.o.", "a. s.", "spol. s r. o."], ["ab. c.", "b.c.", "abc. d.", "ab.c"], ["x.", "y z."]]
+
+
+def _form_texts(forms: list[str]) -> st.SearchStrategy[str]:
+    """Texts of the forms, written whole, without spaces or in words, with letters and stops around."""
+    pieces = [*forms, *(form.replace(" ", "") for form in forms), *(word for form in forms for word in form.split())]
+    return st.lists(st.sampled_from([*pieces, "a", "s", "x", ".", " ", ","]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_OTHER_FORMS).flatmap(lambda forms: st.tuples(st.just(forms), _form_texts(forms))))
+def test_legal_form_starts_of_other_forms_are_those_a_search_finds(case: tuple[list[str], str]) -> None:
+    forms, text = case
+    core = _legal_form_pattern(forms, with_comma=False)
+    lex = replace(lexicon(), legal_form_core=core, legal_form_dots=_first_full_stops(forms), legal_form_dot=_first_full_stop_pattern(forms))
+    assert sorted(set(_legal_form_starts(text, lex))) == _legal_form_starts_reference(text, core)
+
+
 def test_legal_form_starts_without_full_stops_search_everywhere() -> None:
     lex = replace(lexicon(), legal_form_core=_legal_form_pattern(["GmbH", "z. s."], with_comma=False), legal_form_dots=None)
     text = "Firma GmbH a Liga z.s. a GmbHx"
@@ -125,3 +150,99 @@ _NAME_PIECES = ["The", "the", "They", " ", "  ", "\n", "\t", "\u00a0", "\u2003",
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
 def test_clean_name_equals_the_regex_reference(name: str) -> None:
     assert _clean_name(name) == _clean_name_reference(name)
+
+
+def _in_title_case_line_reference(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
+    if line.endswith((".", "!", "?", ":")):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+# words of three to five letters (upper- and title-case digraphs, numerals) and what ends or breaks them
+_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":"]
+
+
+@settings(max_examples=1000, deadline=None)
+@example("Word Word Word Word Wor", 0)
+@example("Word Word Word Word Slovo word", 3)
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=16).map("".join), st.integers(0, 100))
+def test_title_case_line_equals_the_reference(text: str, position: int) -> None:
+    position = min(position, len(text))
+    assert _in_title_case_line(text, position, position) == _in_title_case_line_reference(text, position, position)
+
+
+def _group_reference(text: str, mentions: list[OrgMention]) -> list[list[OrgMention]]:
+    """Each mention joins the first entity holding a name of the same key, or a name it is linked to."""
+    links = _acronym_definitions(text, mentions)
+    entities: list[list[OrgMention]] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        key = _name_key(mention.name)
+        for entity in entities:
+            names = list(dict.fromkeys(m.name for m in entity))
+            targets = {links[name] for name in names if name in links}
+            if (
+                any(_same_key_reference(key, _name_key(other)) for other in names)
+                or (mention.rule == "org.acronym" and links.get(mention.name) in names)
+                or (mention.rule != "org.acronym" and mention.name in targets)
+            ):
+                entity.append(mention)
+                break
+        else:
+            entities.append([mention])
+    return entities
+
+
+_GROUP_NAMES = ["Nadácia Pontis", "Nadacia Pontis", "Pontis", "Liga za ľudské práva", "Liga za ludske prava o.z.",
+                "Liga", "Centrum pro integraci", "Centrum pre integraciu", "SIMI", "Poradna", "Poradna z. s.", "ČR",
+                # a chain: each name is like the next (one letter in ten), not like the one after it
+                "Aaaaaaaaaa", "Aaaaaaaaab", "Aaaaaaaabb", "Aaaaaaabbb"]
+
+
+@settings(max_examples=500, deadline=None)
+@example([("Aaaaaaaaaa", "org.head"), ("Aaaaaaaabb", "org.head"), ("Aaaaaaaaab", "org.head"), ("Aaaaaaaabb", "org.head")])
+@given(st.lists(st.tuples(st.sampled_from(_GROUP_NAMES), st.sampled_from(["org.head", "org.cue", "org.acronym"])), max_size=12))
+def test_grouping_equals_the_reference(named: list[tuple[str, str]]) -> None:
+    mentions = [OrgMention(10 * index, 10 * index + 5, name, rule) for index, (name, rule) in enumerate(named)]
+    text = " " * (10 * len(named) + 5)
+    assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
+
+
+def _acronym_definitions_reference(text: str, mentions: list[OrgMention]) -> dict[str, str]:
+    links: dict[str, str] = {}
+    by_end = {m.end: m for m in mentions if m.rule != "org.acronym"}
+    acronyms = {m.start: m for m in mentions if m.rule == "org.acronym"}
+    for match in re.finditer(r"\(([^()\n]{2,120})\)", text):
+        inner_start = match.start(1)
+        span_start = match.start() - 1 if match.start() > 0 and text[match.start() - 1].isspace() else match.start()
+        full = by_end.get(span_start)
+        acronym = acronyms.get(inner_start)
+        if full is not None and acronym is not None and acronym.end == match.end(1):
+            links[acronym.name] = full.name
+            continue
+        start = span_start
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1
+        before = acronyms.get(start)
+        inner = next((m for m in mentions if m.start == inner_start and m.rule != "org.acronym"), None)
+        if before is not None and inner is not None:
+            links[before.name] = inner.name
+    return links
+
+
+_DEFINITION_PIECES = ["Liga", " ", "(", ")", "LZP", "SIMI", "-", "x", "\n", "Liga za práva (LZP)", "LZP (Liga za práva)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_DEFINITION_PIECES), max_size=10).map("".join),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8), st.sampled_from(["A", "B", "C"]),
+                       st.sampled_from(["org.head", "org.acronym", "org.cue"])), max_size=10),
+)
+def test_acronym_definitions_equal_the_reference(text: str, spans: list[tuple[int, int, str, str]]) -> None:
+    mentions = [OrgMention(start, start + length, name, rule) for start, length, name, rule in spans]
+    mentions += find_mentions(text)
+    assert _acronym_definitions(text, mentions) == _acronym_definitions_reference(text, mentions)
