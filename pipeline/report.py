@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from html import escape
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
@@ -144,41 +145,54 @@ def _render_text(text: str, marks: Sequence[Highlight]) -> str:
     return _render_ordered(text, sorted(marks, key=lambda h: (h.start, -h.end)))
 
 
-_HTML_SPECIAL_RE = re.compile("[&<>\"']")
+def _needs_escaping(text: str) -> bool:
+    """Whether ``text`` holds one of & < > " ' (five substring tests: far quicker than a regex class scan)."""
+    return "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+
+
+# What of a mark its tag's attributes show: field, value and detail in the title, and the evidence.
+_SHOWN_IN_TAG = itemgetter(2, 3, 4, 5)
+
+
+def _mark_tags(marks: Sequence[Highlight], attribute_escape: Callable[[str], str]) -> list[str]:
+    """Each mark's opening tag; its title is "field: value (detail)"."""
+    return [
+        f'<mark class="f-{field} s-{status}" data-field="{field}" data-status="{status}"'
+        f' data-start="{start}" data-end="{end}" data-evidence="{attribute_escape(evidence)}"'
+        f' title="{attribute_escape(f"{field}: {value} ({detail})")}">'
+        for start, end, field, value, detail, evidence, status in marks
+    ]
 
 
 def _render_ordered(text: str, marks: Sequence[Highlight]) -> str:
     """``_render_text`` of marks already in (start, -end) order, as ``highlights`` gives them."""
-    titles = [f"{mark.field}: {mark.value} ({mark.detail})" for mark in marks]
-    # html.escape is called only where something needs escaping: most texts, quotes and titles hold
-    # none of & < > " ', and one search each tells
-    text_escape = escape if _HTML_SPECIAL_RE.search(text) else str
-    attribute_escape = escape if _HTML_SPECIAL_RE.search("".join([*titles, *(mark.text for mark in marks)])) else str
+    # html.escape is called only where something needs escaping: most texts and values hold none of
+    # & < > " ', and one test over them all tells
+    shown = "".join(chain.from_iterable(map(_SHOWN_IN_TAG, marks)))
+    tags = _mark_tags(marks, escape if _needs_escaping(shown) else str)
+    # parts alternate: a piece of text, then a tag or "</mark>", ..., a last piece of text
     parts: list[str] = []
     position = 0
     open_ends: list[int] = []
-    for mark, title in zip(marks, titles):
-        start = mark.start
+    for mark, tag in zip(marks, tags):
+        start = mark[0]
         while open_ends and open_ends[-1] <= start:
             end = open_ends.pop()
-            parts.append(text_escape(text[position:end]))
+            parts.append(text[position:end])
             parts.append("</mark>")
             position = end
-        parts.append(text_escape(text[position:start]))
-        field, status = mark.field, mark.status
-        parts.append(
-            f'<mark class="f-{field} s-{status}" data-field="{field}" data-status="{status}"'
-            f' data-start="{start}" data-end="{mark.end}" data-evidence="{attribute_escape(mark.text)}"'
-            f' title="{attribute_escape(title)}">'
-        )
+        parts.append(text[position:start])
+        parts.append(tag)
         position = start
-        open_ends.append(mark.end)
+        open_ends.append(mark[1])
     while open_ends:
         end = open_ends.pop()
-        parts.append(text_escape(text[position:end]))
+        parts.append(text[position:end])
         parts.append("</mark>")
         position = end
-    parts.append(text_escape(text[position:]))
+    parts.append(text[position:])
+    if _needs_escaping(text):
+        parts[::2] = map(escape, parts[::2])
     return "".join(parts)
 
 
@@ -198,7 +212,7 @@ def _record_list(record: Mapping[str, Any]) -> str:
         ("problems", [p["message"] for p in record.get("problems", [])]),
     ]
     # one search over every value tells whether any needs html.escape (most records: none)
-    if _HTML_SPECIAL_RE.search("".join([value for _, values in rows for value in values])):
+    if _needs_escaping("".join([value for _, values in rows for value in values])):
         rows = [(name, list(map(html.escape, values))) for name, values in rows]
     shown = [("<li>" + "</li><li>".join(values) + "</li>" if values else "<li class='none'>none</li>") for _, values in rows]
     return "<dl>" + "".join([f"<dt>{name}</dt><dd><ul>{items}</ul></dd>" for (name, _), items in zip(rows, shown)]) + "</dl>"

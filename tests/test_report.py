@@ -15,6 +15,7 @@ from pipeline.report import (
     FIELD_COLOURS,
     REPORT_FIELDS,
     Highlight,
+    _needs_escaping,
     _record_list,
     _render_ordered,
     _render_text,
@@ -240,3 +241,9 @@ def test_record_list_escapes_as_escaping_every_value(names: list[str], code: str
     record["partners"] = [{"name": name, "country": "DE" if index % 2 else None} for index, name in enumerate(names)]
     record.update(project_code=code, emails=emails, promoter={"name": names[0]} if names else None)
     assert _record_list(record) == _record_list_escaping_every_value(record)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_HTML_TEXT)
+def test_needs_escaping_is_whether_escape_changes_the_text(text: str) -> None:
+    assert _needs_escaping(text) == (html.escape(text) != text)
