@@ -117,14 +117,16 @@ _KEY_LENGTH = 2
 
 def _non_word_class() -> str:
     r"""A character set of the characters before a word start other than " " and "\n" (see ``key_patterns``):
-    the non-word characters of the Basic Multilingual Plane, listed, and every character beyond it.
+    the non-word characters of the Basic Multilingual Plane, and every character beyond it.
 
-    Listed characters make a table the engine tests a character against in one step; ``\W`` is a lookup
-    in the Unicode database for each character. Characters beyond the plane are rare, and
-    ``PhraseIndex.scan`` drops the word characters among them.
+    Written as the complement of a listed set (the plane's word characters, " " and "\n"): a listed set is
+    a table the engine tests a character against in one step, where ``\W`` is a lookup in the Unicode
+    database for each character, and the complement needs that one table only (a set of non-word
+    characters would need a second test for the characters beyond the plane). Characters beyond the
+    plane are rare, and ``PhraseIndex.scan`` drops the word characters among them.
     """
     plane = "".join(map(chr, range(0x10000)))
-    codes = sorted({ord(char) for char in re.findall(r"\W", plane)} - {ord(" "), ord("\n")})
+    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | {ord(" "), ord("\n")})
     ranges: list[list[int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
@@ -132,7 +134,7 @@ def _non_word_class() -> str:
         else:
             ranges.append([code, code])
     items = (f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
-    return "[" + "".join(items) + "\\U00010000-\\U0010ffff]"
+    return "[^" + "".join(items) + "]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,3 +202,19 @@ def test_any_phrase_is_found_where_the_alternation_is(phrases: list[str], pieces
     for start in range(len(text) + 1):
         assert (found.search(text, start) is None) == (plain.search(text, start) is None)
         assert (found.match(text, start) is None) == (plain.match(text, start) is None)
+
+
+def _characters_before_a_word_start(source: str) -> list[int]:
+    """The code points a character set matches, out of all of them."""
+    every = "".join(map(chr, range(0x110000)))
+    return [found.start() for found in re.finditer(source, every)]
+
+
+def test_non_word_class_is_every_non_word_character_but_space_and_line_feed() -> None:
+    # as defined: not a word character of the Basic Multilingual Plane, nor " " or "\n"
+    expected = [
+        code
+        for code in range(0x110000)
+        if code > 0xFFFF or (chr(code) not in " \n" and re.fullmatch(r"\W", chr(code)) is not None)
+    ]
+    assert _characters_before_a_word_start(phrases_module._NON_WORD_CLASS) == expected
