@@ -72,6 +72,9 @@ def _progress(show: bool):  # type: ignore[no-untyped-def]
         return None
     from tqdm import tqdm
 
+    # tqdm's monitor thread only tunes how often a slow bar redraws; with it running, worker processes
+    # could not be forked from this process (see pipeline.runner._can_fork) and would load the models again
+    tqdm.monitor_interval = 0
     return lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr, disable=None)
 
 

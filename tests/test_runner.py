@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.manifest import MANIFEST_JSON
+from pipeline.write import RECORDS_JSONL
 from pipeline.runner import Limits, RunOptions, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,33 @@ def test_workers_are_not_forked_while_another_thread_runs() -> None:
         release.set()
         thread.join()
     assert _can_fork()
+
+
+_CLI_WITH_PROGRESS = """
+import sys
+import pipeline.runner as runner
+from pipeline import cli
+
+def refuse():
+    raise SystemExit("workers started from a fork server")
+
+runner._fork_server_context = refuse
+sys.exit(cli.main(["run", "--input", sys.argv[1], "--output", sys.argv[2], "--workers", "2"]))
+"""
+
+
+def test_the_command_line_with_its_progress_bar_forks_its_workers(inputs: Path, tmp_path: Path) -> None:
+    # the progress bar must start no thread of its own, or the workers would load the models again
+    from pipeline.runner import _can_fork
+
+    if not _can_fork():
+        pytest.skip("workers cannot be forked here")
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_WITH_PROGRESS, str(inputs), str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert snapshot(tmp_path / "out")[RECORDS_JSONL]
 
 
 def test_a_forked_worker_answers_interrupts_as_a_fresh_process() -> None:
