@@ -60,9 +60,19 @@ def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
         return None  # a character beyond the plane takes two code units
     # padded with a non-letter at either end: each change between letter and non-letter is then a
     # word's start or end, alternately, at the offset of the code unit after the change
-    letters = _bmp_letters().take(np.frombuffer(b"\0\0" + encoded + b"\0\0", np.uint16))
-    changes = (letters[1:] != letters[:-1]).nonzero()[0].tolist()
+    units = np.frombuffer(b"\0\0" + encoded + b"\0\0", np.uint16)
+    table = _bmp_letters()
+    changes: list[int] = []
+    # a block at a time (blocks overlap by one unit), so the arrays made on the way stay in the CPU's
+    # cache however long the text: time grows linearly with it
+    for start in range(0, len(units) - 1, _BOUNDS_BLOCK):
+        letters = table.take(units[start : start + _BOUNDS_BLOCK + 1])
+        found = (letters[1:] != letters[:-1]).nonzero()[0]
+        changes.extend((found + start).tolist() if start else found.tolist())
     return changes[0::2], changes[1::2]
+
+
+_BOUNDS_BLOCK = 1 << 16  # code units
 
 
 def _word_pieces(text: str) -> list[str]:

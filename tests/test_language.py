@@ -179,3 +179,13 @@ def test_word_bounds_equal_the_word_pattern_within_the_bmp(text: str) -> None:
         assert bounds is None
     else:
         assert bounds == word_spans(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "č", " ", "1", "_", "\n", "."]), min_size=1, max_size=12), st.data())
+def test_word_bounds_of_texts_longer_than_one_block(unit: list[str], data: st.DataObject) -> None:
+    # texts are read a block at a time: words across a block's edge, and at the text's ends, must not split
+    pattern = "".join(unit)
+    length = data.draw(st.integers(language._BOUNDS_BLOCK - 2, 3 * language._BOUNDS_BLOCK + 2))
+    text = (pattern * (length // len(pattern) + 1))[:length]
+    assert language._word_bounds(text) == word_spans(text)
