@@ -53,26 +53,29 @@ def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
     """The starts and the ends of the words of ``text`` (``_WORD_PIECES``), or None when it holds a
     character beyond the Basic Multilingual Plane.
 
-    The letters are looked up as an array of code units: no string per word or gap is built.
+    The letters are looked up as an array of code units: no string per word or gap is built. The text
+    is read a block at a time, so what is made on the way stays in the CPU's cache however long the
+    text is: the time grows linearly with it.
     """
-    encoded = text.encode("utf-16-le", "surrogatepass")
-    if len(encoded) != 2 * len(text):
-        return None  # a character beyond the plane takes two code units
-    # padded with a non-letter at either end: each change between letter and non-letter is then a
-    # word's start or end, alternately, at the offset of the code unit after the change
-    units = np.frombuffer(b"\0\0" + encoded + b"\0\0", np.uint16)
     table = _bmp_letters()
+    size = len(text)
     changes: list[int] = []
-    # a block at a time (blocks overlap by one unit), so the arrays made on the way stay in the CPU's
-    # cache however long the text: time grows linearly with it
-    for start in range(0, len(units) - 1, _BOUNDS_BLOCK):
-        letters = table.take(units[start : start + _BOUNDS_BLOCK + 1])
+    for start in range(0, max(size, 1), _BOUNDS_BLOCK):
+        end = min(start + _BOUNDS_BLOCK, size)
+        # with the character before the block (a non-letter before the text) and, for the last block, a
+        # non-letter after the text: each change between letter and non-letter is then a word's start or
+        # end, alternately, at the offset of the character after the change
+        block = (text[start - 1] if start else "\0") + text[start:end] + ("\0" if end == size else "")
+        encoded = block.encode("utf-16-le", "surrogatepass")
+        if len(encoded) != 2 * len(block):
+            return None  # a character beyond the plane takes two code units
+        letters = table.take(np.frombuffer(encoded, np.uint16))
         found = (letters[1:] != letters[:-1]).nonzero()[0]
         changes.extend((found + start).tolist() if start else found.tolist())
     return changes[0::2], changes[1::2]
 
 
-_BOUNDS_BLOCK = 1 << 16  # code units
+_BOUNDS_BLOCK = 1 << 16  # characters
 
 
 def _word_pieces(text: str) -> list[str]:
