@@ -12,7 +12,8 @@ of one do not leak into the next. Prints:
 - peak resident memory of the run;
 - the time of a re-run on unchanged input (when ``run`` takes ``force``), and of one with one new document;
 - the speed-up of 2 workers over 1 (when ``run`` takes ``workers``), from R runs of each, alternating;
-- how the run time grows from N to 4N documents (linear: 4.0);
+- how the run time grows from N to 4N documents (linear: 4.0), and the time per document in each quarter
+  of the 4N run (flat when it is linear);
 - dates: ``dateparser.search.search_dates`` against ``pipeline.extract.dates.extract_dates``, and
   languages: ``langdetect`` against ``pipeline.language.detect_document``: speed on corpus texts, and
   quality on a gold set (date F1, language accuracy).
@@ -72,6 +73,7 @@ class RunMeasurement:
     children_peak_rss_kib: int
     rerun_wall_s: float | None
     errors: int
+    quarters_ms: tuple[float, ...] = ()  # wall ms per document in each quarter of the documents, in order
 
 
 def _cpu_seconds() -> float:
@@ -92,6 +94,9 @@ def _measure_run(
         extract_text(text)
     startup = time.perf_counter() - started
     cpu_before = _cpu_seconds()
+    clock = QuarterClock(len(list(Path(input_dir).glob("*.txt"))))
+    if "progress" in inspect.signature(run).parameters:
+        call = {**call, "progress": clock.watch}
     started = time.perf_counter()
     summary = run(input_dir, output_dir, **call)
     wall = time.perf_counter() - started
@@ -110,7 +115,34 @@ def _measure_run(
         children_peak_rss_kib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
         rerun_wall_s=rerun_wall,
         errors=summary.errors,
+        quarters_ms=clock.per_document_ms(),
     )
+
+
+class QuarterClock:
+    """Times the documents of a run as they come out, a quarter of them at a time: within one run the
+    machine's drift weighs little, so a time per document that grows along the run shows here."""
+
+    def __init__(self, documents: int) -> None:
+        self.marks = [round(documents * quarter / 4) for quarter in range(1, 5)] if documents >= 4 else []
+        self.times: list[float] = []
+
+    def watch(self, outcomes: Any) -> Any:
+        self.times = [time.perf_counter()]
+        marks = iter(self.marks)
+        mark = next(marks, None)
+        for count, outcome in enumerate(outcomes, 1):
+            if count == mark:
+                self.times.append(time.perf_counter())
+                mark = next(marks, None)
+            yield outcome
+
+    def per_document_ms(self) -> tuple[float, ...]:
+        if len(self.times) != len(self.marks) + 1 or not self.marks:
+            return ()
+        sizes = [later - earlier for earlier, later in zip([0, *self.marks], self.marks)]
+        spans = [later - earlier for earlier, later in zip(self.times, self.times[1:])]
+        return tuple(1000 * span / size for span, size in zip(spans, sizes))
 
 
 def _measure_one_more(input_dir: str, output_dir: str, call: dict[str, Any], new_document: str) -> tuple[float, int]:
@@ -367,6 +399,8 @@ def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
     grown = in_fresh_process(_measure_run, str(workdir / "corpus_4n"), str(workdir / "out_4n"), first_run, None)
     _line("growth N -> 4N", f"{grown.wall_s / single.wall_s:.2f} (linear 4.00): {n} docs {single.wall_s:.1f} s, "
           f"{4 * n} docs {grown.wall_s:.1f} s; peak RSS {_mb(grown.peak_rss_kib)}")
+    if grown.quarters_ms:
+        _line("", "within the 4N run, ms per document by quarter: " + ", ".join(f"{ms:.2f}" for ms in grown.quarters_ms))
     corpus = str(workdir / "corpus_n")
     compared = in_fresh_process(_compare, corpus, args.compare_docs, str(args.gold), str(args.gold_texts))
     _print_comparison(compared, args.gold)
