@@ -30,3 +30,19 @@ def lower_same_length(text: str) -> str:
         lowered = "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
     _last_lowered = (text, lowered)
     return lowered
+
+
+# the only character whose lower case is longer than one character (checked by the tests)
+LONGER_IN_LOWER_CASE = "\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}"
+
+
+def lower_per_character(text: str) -> str | None:
+    """``text.lower()`` when it lower-cases every character on its own, one for one, so a slice of it is
+    the slice's own lower case: the copy the stages reading the document share (``lower_same_length``).
+    None when the text holds "İ" (longer in lower case) or a capital sigma (its lower case depends on
+    the letters after it).
+    """
+    # ("in" for each of these two characters is faster than a search for either)
+    if LONGER_IN_LOWER_CASE in text or "\N{GREEK CAPITAL LETTER SIGMA}" in text:
+        return None
+    return lower_same_length(text)

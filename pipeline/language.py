@@ -17,6 +17,7 @@ from itertools import accumulate, compress
 
 import numpy as np
 
+from pipeline.folding import lower_per_character
 from pipeline.lexicon import LexiconError, load_data
 
 UNKNOWN = "und"
@@ -249,9 +250,8 @@ def _words(text: str) -> tuple[list[int], list[int], list[str]]:
         offsets = list(accumulate(map(len, pieces)))
         return offsets[0::2][:-1], offsets[1::2], words
     starts, ends = bounds
-    lowered = text.lower()
-    # see _pieces_and_words
-    if len(lowered) == len(text) and "\u03a3" not in text:
+    lowered = lower_per_character(text)
+    if lowered is not None:
         return starts, ends, [lowered[start:end] for start, end in zip(starts, ends)]
     return starts, ends, [text[start:end].lower() for start, end in zip(starts, ends)]
 
@@ -259,11 +259,10 @@ def _words(text: str) -> tuple[list[int], list[int], list[str]]:
 def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
     """``text`` cut into [gap, word, gap, word, ..., gap] (or pieces of the same lengths), and its words
     lower-cased."""
-    lowered = text.lower()
     # Lower-casing the whole text gives each word's lower-case form when it maps every character to one
-    # character: lower-casing is per character (a test checks that letters stay letters), but for the
-    # capital sigma, whose form depends on the letters after it.
-    if len(lowered) == len(text) and "\u03a3" not in text:
+    # character (a test checks that letters stay letters).
+    lowered = lower_per_character(text)
+    if lowered is not None:
         pieces = _word_pieces(lowered)
         return pieces, pieces[1::2]
     pieces = _word_pieces(text)

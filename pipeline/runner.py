@@ -349,11 +349,17 @@ def _local_outcomes(items: Sequence[InputFile], input_dir: Path, options: RunOpt
     if _can_fork():
         yield from _forked_outcomes(work, options.workers)
         return
+    yield from _pool_outcomes(work, options.workers, _fork_server_context(), _warm_up_worker)
+
+
+def _pool_outcomes(
+    work: list[tuple[Path, Path, Limits]], workers: int, context: BaseContext, start_worker: Callable[[], None]
+) -> Iterator[Prepared]:
+    """The outcomes of ``work`` from a pool of ``workers`` processes started by ``context``, in order."""
     from concurrent.futures import ProcessPoolExecutor
 
-    context = _fork_server_context()
-    with ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_warm_up_worker) as pool:
-        yield from pool.map(_process_item, work, chunksize=_chunk_size(len(work), options.workers))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker) as pool:
+        yield from pool.map(_process_item, work, chunksize=_chunk_size(len(work), workers))
 
 
 def _chunk_size(documents: int, workers: int) -> int:
@@ -379,14 +385,11 @@ def _forked_outcomes(work: list[tuple[Path, Path, Limits]], workers: int) -> Ite
     """Workers forked from this process once its models are loaded: they start at once, with no imports
     or warm-up of their own, and share the loaded models' memory pages until either side writes them."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     _try_warm_up()
-    context = multiprocessing.get_context("fork")
     # Frozen before the fork: neither side's collector then writes to the shared pages.
     with _collector_settled():
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_forked_worker) as pool:
-            yield from pool.map(_process_item, work, chunksize=_chunk_size(len(work), workers))
+        yield from _pool_outcomes(work, workers, multiprocessing.get_context("fork"), _start_forked_worker)
 
 
 def _start_forked_worker() -> None:

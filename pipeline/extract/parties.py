@@ -17,7 +17,7 @@ from functools import cache
 from operator import attrgetter, methodcaller
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
-from pipeline.folding import lower_same_length
+from pipeline.folding import lower_per_character
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
@@ -26,8 +26,6 @@ try:  # the case pairs the regex engine adds when ignoring case ("s" also matche
 except ImportError:  # another Python: phrases are searched ignoring case, as before
     _EXTRA_CASES = None
 
-# the only character whose lower case is longer than one character (checked by the tests)
-_LONGER_IN_LOWER_CASE = "\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}"
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
 
@@ -167,12 +165,9 @@ class CaselessPhrases:
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""
-        # ("in" for each of these few characters is faster than a search for any of them)
-        if self._lowered is not None and _LONGER_IN_LOWER_CASE not in text and "\N{GREEK CAPITAL LETTER SIGMA}" not in text:
-            # then lower_same_length is text.lower(), the copy other stages reading the document share
-            lowered = lower_same_length(text)
-            if not any(map(lowered.__contains__, self._extra_cases)):
-                return _leftmost_matches(self._lowered, lowered)
+        lowered = lower_per_character(text) if self._lowered is not None else None
+        if lowered is not None and not any(map(lowered.__contains__, self._extra_cases)):
+            return _leftmost_matches(self._lowered, lowered)
         return self.ignoring_case.finditer(text)
 
 

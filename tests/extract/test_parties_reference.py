@@ -7,7 +7,8 @@ import _sre  # the regex engine's own case mapping, to check the assumptions aga
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.parties import _LONGER_IN_LOWER_CASE, CaselessPhrases, _ends_with_colon, parties_data
+from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, parties_data
+from pipeline.folding import LONGER_IN_LOWER_CASE
 
 PHRASES = ["in cooperation with", "spolu s", "v spolupráci", "v spolupráci s", "co-organised with", "Ŝpolu"]
 # letters of the phrases in other cases, the engine's extra case pairs, sigma, dotted/dotless i
@@ -57,7 +58,7 @@ def test_lower_casing_keeps_what_the_engine_reads() -> None:
 
 def test_one_character_has_a_longer_lower_case() -> None:
     longer = [chr(code) for code in range(0x110000) if len(chr(code).lower()) != 1]
-    assert longer == [_LONGER_IN_LOWER_CASE]
+    assert longer == [LONGER_IN_LOWER_CASE]
 
 
 @given(st.text(alphabet="ab: \n\t\u00a0", max_size=8), st.integers(0, 8), st.integers(0, 8))

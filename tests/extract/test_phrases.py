@@ -12,6 +12,7 @@ from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
 from pipeline.extract.phrases import (
+    PhraseIndex,
     alternation,
     any_phrase,
     build_index,
@@ -96,11 +97,8 @@ def test_lower_casing_keeps_every_letter_in_its_case_blind_class() -> None:
     assert re.fullmatch("(?i)ς", "Σ") and re.fullmatch("(?i)Σ", "ς")
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="fondFONDuUpr azylAZYLeEkKſıİ\u212a\n", max_size=40))
-def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
-    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
-                         ("ko{,k}", "short", True)], "test")
+def _plain_scan(index: PhraseIndex, text: str) -> list[tuple[int, int, str]]:
+    """What ``index.scan`` finds, read from every key the plain key regex finds without conditions."""
     lowered = lower_same_length(text)
     plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
     expected = []
@@ -110,7 +108,15 @@ def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
         if key.start() >= resume and found is not None and found.lastgroup is not None:
             resume = found.end()
             expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
-    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+    return expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="fondFONDuUpr azylAZYLeEkKſıİ\u212a\n", max_size=40))
+def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
+    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+                         ("ko{,k}", "short", True)], "test")
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(index, text)
 
 
 # every kind of character that may stand before a word: space, line break, others in and beyond the Basic
@@ -125,16 +131,7 @@ def test_scan_finds_keys_after_every_kind_of_non_word_character(pieces: list[str
     text = "".join(pieces)
     index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
                          ("ko{,k}", "short", True), ("pr", "two", True)], "test")
-    lowered = lower_same_length(text)
-    plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
-    expected = []
-    resume = 0
-    for key in plain.finditer(lowered):
-        found = index.patterns[key.group()].match(text, key.start())
-        if key.start() >= resume and found is not None and found.lastgroup is not None:
-            resume = found.end()
-            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
-    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == expected
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(index, text)
 
 
 _SOME_PATTERNS = ["ab", "b", "abc", "a(?=b)", "ba+", "c(?<=bc)a", "a{2,3}", "[ab]c", "cb|bb"]
