@@ -246,3 +246,44 @@ def test_a_run_restores_the_garbage_collector(inputs: Path, tmp_path: Path) -> N
         summary = run(inputs, tmp_path / "out", options=RunOptions(force=True, workers=workers))
         assert summary.records == 5
         assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
+
+
+def test_alarm_handler_is_installed_once_per_batch_and_restored(inputs: Path, tmp_path: Path) -> None:
+    import signal
+
+    import pipeline.runner as runner
+
+    def own_handler(signum: int, frame: object) -> None:
+        raise AssertionError("the run's alarm reached the caller's handler")
+
+    previous = signal.signal(signal.SIGALRM, own_handler)
+    installs: list[object] = []
+    real_signal = signal.signal
+
+    def counting_signal(signum: int, handler: object) -> object:
+        if signum == signal.SIGALRM:
+            installs.append(handler)
+        return real_signal(signum, handler)  # type: ignore[arg-type]
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(runner.signal, "signal", counting_signal)
+            summary = run(inputs, tmp_path / "out", options=RunOptions(workers=1))
+        assert summary.records == 5
+        # installed for the batch and restored after it, not twice for every document
+        assert installs == [runner._expire, own_handler]
+        assert signal.getsignal(signal.SIGALRM) is own_handler
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_time_budget_alone_installs_and_restores_its_handler() -> None:
+    import signal
+
+    import pipeline.runner as runner
+
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(runner.DocumentTimeout):
+        with runner._time_budget(0.05):
+            time.sleep(2)
+    assert signal.getsignal(signal.SIGALRM) is before
