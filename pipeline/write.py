@@ -34,6 +34,9 @@ ERRORS_JSONL = "errors.jsonl"
 # OWASP CSV injection: a spreadsheet runs a cell starting with these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CHARACTERS = frozenset(_FORMULA_START)  # one character each: a set look-up of the first
+# A record's JSON is longer than the default buffer of 8 KiB, so each write would be a system call of
+# its own: a larger buffer writes many records' worth at a time.
+OUTPUT_BUFFER_BYTES = 1 << 20
 
 
 def atomic_write_text(path: Path, content: str) -> None:
@@ -227,7 +230,8 @@ class OutputWriter:
         self.folder = folder
         self.errors: list[ErrorEntry] = []
         self._streams = {
-            name: open(folder / name, "wb") for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
+            name: open(folder / name, "wb", buffering=OUTPUT_BUFFER_BYTES)
+            for name in (RECORDS_JSONL, RECORDS_JSON, *(t.file_name for t in TABLES))
         }
         for table in TABLES:
             self._streams[table.file_name].write(csv_text([[c.name for c in table.columns]]).encode("utf-8"))
