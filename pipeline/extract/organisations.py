@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, itemgetter, methodcaller, not_, or_
+from operator import attrgetter, ge, itemgetter, methodcaller
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
@@ -57,10 +57,12 @@ class Token(NamedTuple):
 
 
 def _is_acronym(text: str) -> bool:
+    if text.isalpha():  # the common case: every character is a letter
+        return len(text) >= 2 and all(map(str.isupper, text))
     if len(text) > 1 and text[1].islower() and text[1].isalpha():
-        return False  # "Word": a lower-case letter (the common case, decided without the letter list)
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and text[0].isalpha()
+        return False  # "Word-s": a lower-case letter (decided without the letter list)
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 2 and all(map(str.isupper, letters)) and text[0].isalpha()
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,27 +274,36 @@ def _token_columns(text: str) -> Tokens:
     pieces = (_TOKEN_PIECES if "_" in text else _TOKEN_PIECES_NO_UNDERSCORE).split(text)
     offsets = list(accumulate(map(len, pieces)))
     texts = pieces[1::2]
+    count = len(texts)
     first_characters = list(map(itemgetter(0), texts))
     is_word = list(map(str.isalnum, first_characters))  # read by _TOKEN's first branch
-    is_capitalised = list(map(and_, is_word, map(str.isupper, first_characters)))
-    acronyms = _acronym_indices(texts, is_capitalised)
-    is_acronym = [False] * len(texts)
+    # A capital starts a word: a character with a case that is no letter or digit (a symbol: "Ⓐ") starts
+    # a punctuation token. Such tokens are rare, so the capitals are found first and then checked.
+    is_capitalised = list(map(str.isupper, first_characters))
+    capitalised = list(compress(range(count), is_capitalised))
+    if not all(map(is_word.__getitem__, capitalised)):
+        for index in capitalised:
+            is_capitalised[index] = is_word[index]
+        capitalised = list(compress(capitalised, map(is_word.__getitem__, capitalised)))
+    acronyms = _acronym_indices(texts, capitalised)
+    is_acronym = [False] * count
     for index in acronyms:
         is_acronym[index] = True
     lower = list(map(str.lower, texts))
-    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, len(texts))
+    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, count)
 
 
-def _acronym_indices(texts: list[str], is_capitalised: list[bool]) -> list[int]:
-    """Indices of the acronyms among capitalised words, ``_is_acronym`` called on few of them.
+def _acronym_indices(texts: list[str], capitalised: list[int]) -> list[int]:
+    """Indices of the acronyms among the capitalised words (at ``capitalised``, in order), ``_is_acronym``
+    called on few of them.
 
     A word of letters only is an acronym only if ``str.isupper`` (its letters are all capitals); words
     with other characters (digits, hyphens) are few and go to ``_is_acronym`` as they are.
     """
-    capitalised = list(compress(range(len(texts)), is_capitalised))
-    words = list(compress(texts, is_capitalised))
-    may_be = map(or_, map(str.isupper, words), map(not_, map(str.isalpha, words)))
-    return [index for index in compress(capitalised, may_be) if _is_acronym(texts[index])]
+    words = list(map(texts.__getitem__, capitalised))
+    # (for truth values, ``a >= b`` is ``a or not b``)
+    may_be = list(map(ge, map(str.isupper, words), map(str.isalpha, words)))
+    return list(compress(compress(capitalised, may_be), map(_is_acronym, compress(words, may_be))))
 
 
 # --- name boundaries ---------------------------------------------------------------------------------

@@ -53,8 +53,15 @@ def test_same_key_equals_the_difflib_reference(fa: str, fb: str) -> None:
     assert _same_key(fa + "x", fa + "y") == _same_key_reference(fa + "x", fa + "y")
 
 
+def _is_acronym_reference(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and text[0].isalpha()
+
+
 def _acronym_indices_reference(texts: list[str], is_capitalised: list[bool]) -> list[int]:
-    return [index for index, (capitalised, word) in enumerate(zip(is_capitalised, texts)) if capitalised and _is_acronym(word)]
+    return [
+        index for index, (capitalised, word) in enumerate(zip(is_capitalised, texts)) if capitalised and _is_acronym_reference(word)
+    ]
 
 
 _TRICKY = "AaBbŽžİıǅǈⅠⅰⅯⅿ①1٣-'ßẞΣσς"  # title-case letters, upper- and lower-case numerals, digits
@@ -64,14 +71,35 @@ _TRICKY = "AaBbŽžİıǅǈⅠⅰⅯⅿ①1٣-'ßẞΣσς"  # title-case letter
 @given(st.lists(st.text(alphabet=_TRICKY, min_size=1, max_size=5), max_size=12))
 def test_acronym_prefilter_keeps_every_acronym(words: list[str]) -> None:
     capitalised = [word[0].isalnum() and word[0].isupper() for word in words]
-    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+    assert _acronym_indices(words, [i for i, c in enumerate(capitalised) if c]) == _acronym_indices_reference(words, capitalised)
 
 
 def test_acronym_prefilter_on_every_alphanumeric_character() -> None:
     alphanumeric = [chr(code) for code in range(0x110000) if chr(code).isalnum()]
     words = [w for c in alphanumeric for w in ("A" + c, c + "B", "AB" + c, c + c)]
     capitalised = [True] * len(words)
-    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+    assert _acronym_indices(words, [i for i, c in enumerate(capitalised) if c]) == _acronym_indices_reference(words, capitalised)
+
+
+def _token_reference(text: str, start: int, end: int) -> tuple:
+    """The properties of a token, each worked out on its own."""
+    word = text[start:end]
+    is_word = word[0].isalnum()
+    is_capitalised = is_word and word[0].isupper()
+    return word, start, end, word.lower(), is_word, is_capitalised, is_capitalised and _is_acronym_reference(word)
+
+
+# cased symbols (no letters: "Ⓐ" starts a punctuation token), numerals with a case, title-case letters
+_TOKEN_CHARACTERS = "aZ9_ -'.\nčŠ①ⒶⓐⅠⅰǅİΣςAB"
+
+
+@settings(max_examples=1000, deadline=None)
+@example("Ⓐ AB Ⓐb ⒶB")
+@example("AⅠ Aⅰ ABⅰ A-B A'B-c Ab-C Σσ ΣΑ")
+@given(st.text(alphabet=_TOKEN_CHARACTERS, max_size=30))
+def test_token_properties_are_those_of_each_token(text: str) -> None:
+    tokens = tokenize(text)
+    assert [tuple(token) for token in tokens] == [_token_reference(text, token.start, token.end) for token in tokens]
 
 
 def _legal_form_starts_reference(text: str, core: re.Pattern[str]) -> list[int]:
