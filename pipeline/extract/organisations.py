@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, ge, itemgetter, methodcaller
@@ -37,7 +37,6 @@ _LONG_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
 _FIRST = itemgetter(0)
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
-_NAME = attrgetter("name")
 _MATCH_START = methodcaller("start")
 
 
@@ -82,6 +81,36 @@ class OrgMention:
     name: str
     rule: str
     acronym_of: str | None = None  # for "Full Name (ACR)": the full name the acronym stands for
+
+
+# What a rule finds, before the overlaps are resolved: (start, end, name, rule). Only the mentions kept
+# are made ``OrgMention``s (a tuple is made far faster than a frozen dataclass).
+Candidate = tuple[int, int, str, str]
+_CANDIDATE_SPAN = itemgetter(0, 1)
+_CANDIDATE_NAME = itemgetter(2)
+
+
+def _mention_maker() -> Callable[[Candidate], OrgMention]:
+    """``OrgMention(*candidate)``, its fields set straight through their slots: a frozen dataclass's
+    ``__init__`` looks ``object.__setattr__`` up for each field."""
+    new = object.__new__
+    set_start, set_end, set_name, set_rule, set_acronym_of = (
+        getattr(OrgMention, f.name).__set__ for f in fields(OrgMention)
+    )
+
+    def mention(candidate: Candidate) -> OrgMention:
+        made = new(OrgMention)
+        set_start(made, candidate[0])
+        set_end(made, candidate[1])
+        set_name(made, candidate[2])
+        set_rule(made, candidate[3])
+        set_acronym_of(made, None)
+        return made
+
+    return mention
+
+
+_mention = _mention_maker()
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,7 +566,7 @@ def _clean_name(name: str) -> str:
 
 def _head_mentions(
     text: str, t: Tokens, starts: Iterable[int], lex: OrgLexicon, english_first: bool, title_case: _TitleCaseLines
-) -> Iterable[OrgMention]:
+) -> Iterable[Candidate]:
     """Names around a head, from ``starts``: the words some head starts with, in order."""
     is_capitalised = t.is_capitalised
     i = 0  # the next token a name may start at
@@ -570,7 +599,7 @@ def _head_mentions(
         end_char = _attach_legal_form(text, t.end[end - 1], lex)
         legal = text[t.end[end - 1] : end_char]
         name = _clean_name(" ".join(prefix) + rest + legal)
-        yield OrgMention(t.start[start], end_char, name, "org.head")
+        yield t.start[start], end_char, name, "org.head"
         i = max(end, i + size)
 
 
@@ -602,7 +631,7 @@ class _TitleCaseLines:
         return verdict
 
 
-def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[Candidate]:
     is_word, is_capitalised = t.is_word, t.is_capitalised
     breaking_connectors = lex.en_connectors - {"and", "&"}
     for index in _legal_form_places(text, t.end, lex):
@@ -627,7 +656,7 @@ def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgM
         if not is_capitalised[start]:
             continue
         name = _clean_name(text[t.start[start] : match.end()])
-        yield OrgMention(t.start[start], match.end(), name, "org.legal_form")
+        yield t.start[start], match.end(), name, "org.legal_form"
 
 
 def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[int]:
@@ -665,7 +694,7 @@ def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
 
 def _cue_mentions(
     text: str, t: Tokens, cue_nouns: Iterable[int], lex: OrgLexicon, title_case: _TitleCaseLines
-) -> Iterable[OrgMention]:
+) -> Iterable[Candidate]:
     """Capitalised names after the generic nouns at ``cue_nouns`` (token indices, in order)."""
     is_capitalised, is_acronym = t.is_capitalised, t.is_acronym
     for index in cue_nouns:
@@ -685,7 +714,7 @@ def _cue_mentions(
             else:
                 break
         end_char = _attach_legal_form(text, t.end[end - 1], lex)
-        yield OrgMention(t.start[k], end_char, _clean_name(text[t.start[k] : end_char]), "org.cue")
+        yield t.start[k], end_char, _clean_name(text[t.start[k] : end_char]), "org.cue"
 
 
 def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
@@ -699,7 +728,7 @@ def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
     return k
 
 
-def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[Candidate]:
     for index in t.acronyms:
         word = t.text[index]
         if word in lex.not_acronyms or any(c.isdigit() for c in word):
@@ -713,7 +742,7 @@ def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMent
         # "MV ČR", "MPSVR SR": a ministry acronym carries its country
         if following in ("ČR", "SR") and t.start[index + 1] == end + 1:
             end = t.end[index + 1]
-        yield OrgMention(t.start[index], end, text[t.start[index] : end], "org.acronym")
+        yield t.start[index], end, text[t.start[index] : end], "org.acronym"
 
 
 # text in brackets; searched from the bracket, which the scan finds far faster than an optional space
@@ -773,9 +802,10 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, t, cue_nouns, lex, title_case),
         *_acronym_mentions(text, t, lex),
     ]
-    candidates = list(compress(candidates, map(_names_organisation, map(_NAME, candidates))))
+    candidates = list(compress(candidates, map(_names_organisation, map(_CANDIDATE_NAME, candidates))))
     chosen = _resolve_overlaps(candidates)
-    return sorted(chosen, key=_SPAN)
+    chosen.sort(key=_CANDIDATE_SPAN)
+    return list(map(_mention, chosen))
 
 
 def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
@@ -802,35 +832,40 @@ def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
     folded = fold(name)
     if not folded or _starts_with_listed_name(folded, lex.not_organisations):
         return False
-    return any(c.isalpha() for c in name) and len(folded) >= 2
+    return any(map(str.isalpha, name)) and len(folded) >= 2
 
 
 def _starts_with_listed_name(folded: str, listed: frozenset[str]) -> bool:
     """True when ``folded`` is a listed folded name or begins with one followed by more words.
 
-    Folded names are words joined by single spaces, so the candidates are its leading word runs: a
-    look-up each instead of a comparison with every listed name.
+    Folded names are words joined by single spaces, so a name followed by more words is followed by a
+    space: one look-up, and one ``startswith`` that tries every listed name in C.
     """
-    words = folded.split(" ")
-    return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
+    return folded in listed or folded.startswith(_followed_by_space(listed))
+
+
+@cache  # (a frozenset keeps its hash: the look-up is cheap)
+def _followed_by_space(names: frozenset[str]) -> tuple[str, ...]:
+    return tuple(name + " " for name in names)
 
 
 # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
 _RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
 
 
-def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
+def _resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
     rank = _RULE_RANK
-    ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
-    taken: list[OrgMention] = []
+    ordered = sorted(candidates, key=lambda m: (rank[m[3]], m[0] - m[1], m[0]))
+    taken: list[Candidate] = []
     # The spans taken never overlap, so sorted by (start, end) their ends are sorted too: of those
     # starting before a span ends, only the last can reach into it (a bisection, not a scan of all).
     spans: list[tuple[int, int]] = []
     for mention in ordered:
-        before = bisect_left(spans, (mention.end,))
-        if before > 0 and spans[before - 1][1] > mention.start:
+        start, end = mention[0], mention[1]
+        before = bisect_left(spans, (end,))
+        if before > 0 and spans[before - 1][1] > start:
             continue
-        insort(spans, (mention.start, mention.end))
+        insort(spans, (start, end))
         taken.append(mention)
     return taken
 
@@ -905,10 +940,15 @@ def _shared_characters(a: Counter[str], b: Counter[str]) -> int:
     return sum(map(min, a.values(), map(b.get, a, repeat(0))))
 
 
-_LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
+_LEGAL_TAILS = ("z s", "z u", "o p s", "s r o", "a s", "o s", "o z", "n o", "n f", "zs", "zu", "ops", "sro", "as", "os", "oz", "no", "nf")
+_LEGAL_TAIL = re.compile(r"(?:\s(?:" + "|".join(_LEGAL_TAILS) + r"))+$")
+# the last words of the forms: a folded name (words joined by single spaces) ending in another word has none
+_LEGAL_TAIL_LAST_WORDS = frozenset(tail.rsplit(" ", 1)[-1] for tail in _LEGAL_TAILS)
 
 
 def _strip_legal(folded: str) -> str:
+    if folded[folded.rfind(" ") + 1 :] not in _LEGAL_TAIL_LAST_WORDS:
+        return folded  # most names: no form to strip, and no pattern tried at each space
     return _LEGAL_TAIL.sub("", folded)
 
 

@@ -21,8 +21,11 @@ from pipeline.extract.organisations import (
     _is_acronym,
     _legal_form_pattern,
     _legal_form_starts,
+    _mention,
     _name_key,
     _same_key,
+    _starts_with_listed_name,
+    _strip_legal,
     find_mentions,
     group_entities,
     lexicon,
@@ -274,3 +277,34 @@ def test_acronym_definitions_equal_the_reference(text: str, spans: list[tuple[in
     mentions = [OrgMention(start, start + length, name, rule) for start, length, name, rule in spans]
     mentions += find_mentions(text)
     assert _acronym_definitions(text, mentions) == _acronym_definitions_reference(text, mentions)
+
+
+_LEGAL_TAIL_REFERENCE = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
+_FOLDED_WORDS = ["z", "s", "u", "o", "p", "r", "a", "n", "f", "zs", "ops", "sro", "as", "no", "liga", "x", "nadacia"]
+
+
+@settings(max_examples=1000, deadline=None)
+@example("liga o p s")
+@example("liga z s o p s")
+@example("as")
+@given(st.lists(st.sampled_from(_FOLDED_WORDS), max_size=7).map(" ".join))
+def test_strip_legal_equals_the_pattern(folded: str) -> None:
+    assert _strip_legal(folded) == _LEGAL_TAIL_REFERENCE.sub("", folded)
+
+
+def _starts_with_listed_name_reference(folded: str, listed: frozenset[str]) -> bool:
+    words = folded.split(" ")
+    return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["eea", "grants", "european", "union", "unie", "x", "eeagrants"]), max_size=5).map(" ".join))
+def test_starts_with_listed_name_equals_the_word_prefixes(folded: str) -> None:
+    listed = lexicon().not_organisations | {"eea", "x eea"}
+    assert _starts_with_listed_name(folded, listed) == _starts_with_listed_name_reference(folded, listed)
+
+
+def test_kept_mentions_are_the_dataclass_made_from_the_candidates() -> None:
+    candidate = (3, 9, "Liga", "org.head")
+    made = _mention(candidate)
+    assert made == OrgMention(*candidate) and hash(made) == hash(OrgMention(*candidate)) and made.acronym_of is None
