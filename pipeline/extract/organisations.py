@@ -698,13 +698,13 @@ def _cue_mentions(
     """Capitalised names after the generic nouns at ``cue_nouns`` (token indices, in order)."""
     is_capitalised, is_acronym = t.is_capitalised, t.is_acronym
     for index in cue_nouns:
-        if title_case(t.start[index], t.end[index]):
-            continue
         k = _skip_filler(t, index + 1, lex)
         if k >= t.count or not (is_capitalised[k] or is_acronym[k]):
             continue
         if _head_at(t, k, lex) is not None:
             continue  # the head rule reads it better
+        if title_case(t.start[index], t.end[index]):
+            continue  # (the line's verdict, the dearest test, last)
         end = k + 1
         while end < t.count and end - k < 6 and _same_line(text, t, end - 1, end):
             if is_capitalised[end] or is_acronym[end] or (t.text[end] == ":" and end + 1 < t.count and is_capitalised[end + 1]):
