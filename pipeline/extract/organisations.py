@@ -1005,6 +1005,7 @@ def _matching_entity(
     """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
     name = mention.name
     key = _name_key(name)
+    length = len(key)
     characters, counts = comparer.characters, comparer.counts
     is_acronym = mention.rule == "org.acronym"
     expansion = links.get(name) if is_acronym else None
@@ -1013,7 +1014,16 @@ def _matching_entity(
         keys, compared = group.keys, group.compared
         start = compared.get(name, 0)
         if start < len(keys):  # (a group has a name from the start: 0 is never its length)
-            for other in keys[start:]:
+            for other in keys[start:] if start else keys:
+                # the first tests of ``_same_key``, where most pairs fail, made here (a call costs more):
+                # the shorter key is not inside the other (nor equal to it), and the lengths are too
+                # short or too far apart for a close match
+                other_length = len(other)
+                if other_length < length:
+                    if (other_length < 6 or 2.0 * other_length / (length + other_length) < 0.9) and other not in key:
+                        continue
+                elif (length < 6 or 2.0 * length / (length + other_length) < 0.9) and key not in other:
+                    continue
                 if _same_key(key, other, characters, counts):
                     return index
             compared[name] = len(keys)
