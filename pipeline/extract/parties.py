@@ -75,12 +75,34 @@ def parties_data() -> PartiesData:
             join_gap=re.compile(
                 rf"^\s*(?:,\s*)?(?:{join})\s+(?:the\s+)?[^\n.;:!?()]{{0,{int(cues['max_join_gap'])}}}$", re.IGNORECASE
             ),
-            promoter_before=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in before) + r")\s+(?:the\s+)?$", re.IGNORECASE),
-            promoter_after=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in after) + r")", re.IGNORECASE),
+            # (only whether these match is asked: the alternatives may be reordered, see _factored)
+            promoter_before=re.compile(r"(?<!\w)(?:" + _factored(before) + r")\s+(?:the\s+)?$", re.IGNORECASE),
+            promoter_after=re.compile(r"(?<!\w)(?:" + _factored(after) + r")", re.IGNORECASE),
             max_verb_distance=int(promoter_cues["max_verb_distance"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"parties.toml: missing or malformed key {exc}") from exc
+
+
+def _factored(phrases: Sequence[str]) -> str:
+    """An alternation of ``phrases`` with the prefixes they share written once ("organi(?:sed|zed)").
+
+    The engine tries the alternatives of an alternation one by one, and ignoring case it tries each even
+    where its first character differs: factored, only the phrases that begin with the characters at
+    hand are tried. It matches where the plain alternation matches, though the phrases are not tried
+    in the same order: for patterns only asked whether they match.
+    """
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[:1], []).append(phrase)
+    alternatives = []
+    for first, members in groups.items():
+        if len(members) == 1 or not first:  # (one empty phrase: the group of "" has no other)
+            alternatives.append(re.escape(members[0]))
+            continue
+        prefix = os.path.commonprefix(members)
+        alternatives.append(re.escape(prefix) + "(?:" + _factored([member[len(prefix) :] for member in members]) + ")")
+    return "|".join(alternatives)
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -448,11 +470,10 @@ def _verb_follows(text: str, mention: OrgMention, following: OrgMention | None, 
     clause_end = _CLAUSE_END.search(text, mention.end, limit)
     if clause_end is not None:
         limit = clause_end.start()
-    words = _LETTER_RUN.finditer(text[mention.end : limit])
-    for count, word in enumerate(words):
+    for count, word in enumerate(_LETTER_RUN.finditer(text, mention.end, limit)):  # (offsets in the text)
         if count >= data.max_verb_distance:
             return False
-        if data.promoter_after.match(text, mention.end + word.start()):
+        if data.promoter_after.match(text, word.start()):
             return True
     return False
 
