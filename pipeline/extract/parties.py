@@ -416,7 +416,7 @@ def assign_roles(
             extra.extend(m for m in co_leads if m.rule == "org.coordinated")
     if promoter is None:
         promoter = _leading_mention(text, segments, mentions, partner_keys)
-    if promoter is not None:
+    if promoter is not None and partners:
         entity_at = _entities_by_span(entities)
         partners = [m for m in partners if not _same_entity(m, promoter, entity_at)]
     partners = _unique(partners)
