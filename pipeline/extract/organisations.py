@@ -126,8 +126,7 @@ class OrgLexicon:
     slavic_connectors: frozenset[str]
     place_prepositions: frozenset[str]
     cue_nouns: frozenset[str]
-    cue_fillers: tuple[tuple[str, ...], ...]
-    cue_filler_first_words: frozenset[str]
+    cue_fillers: dict[str, tuple[tuple[str, ...], ...]]  # first word -> the fillers (words) it starts, in order
     scanned_words: dict[str, int]  # head first words and cue nouns -> _HEAD_FIRST_WORD | _CUE_NOUN
     stop_words: frozenset[str]
     verb_endings: tuple[str, ...]
@@ -216,7 +215,12 @@ def lexicon() -> OrgLexicon:
         for head in raw["en"]["heads"]:
             english.setdefault(head.lower(), Head(head, "", "en", True))
         shared = raw["shared"]
-        cue_fillers = tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"])
+        cue_fillers: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for filler in shared["cue_fillers"]:
+            words = tuple(_TOKEN.findall(filler.lower()))
+            if not words:
+                raise LexiconError(f"organisations.toml: an empty cue filler {filler!r}")
+            cue_fillers[words[0]] = (*cue_fillers.get(words[0], ()), words)
         head_first_words = frozenset(form.split(" ")[0] for form in [*heads, *english])
         cue_nouns = frozenset(word.lower() for word in shared["cue_nouns"])
         declension = {
@@ -239,7 +243,6 @@ def lexicon() -> OrgLexicon:
             place_prepositions=frozenset(shared["place_prepositions"]),
             cue_nouns=cue_nouns,
             cue_fillers=cue_fillers,
-            cue_filler_first_words=frozenset(filler[0] for filler in cue_fillers if filler),
             scanned_words=_scanned_word_roles(head_first_words, cue_nouns),
             stop_words=frozenset(shared["stop_words"]),
             verb_endings=tuple(shared["verb_endings"]),
@@ -666,11 +669,13 @@ def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[
     name may begin with a comma and a space, so the name may end up to two characters before.
     """
     places: set[int] = set()
+    last = len(ends) - 1  # (a token ending last has no token after it)
     for form_start in _legal_form_starts(text, lex):
-        for name_end in range(max(form_start - 2, 0), form_start + 1):
-            index = bisect_left(ends, name_end)
-            if index + 1 < len(ends) and ends[index] == name_end:
-                places.add(index + 1)
+        # the tokens ending from two characters before the form to its start (the ends increase)
+        index = bisect_left(ends, form_start - 2)
+        while index < last and ends[index] <= form_start:
+            index += 1
+            places.add(index)
     return sorted(places)
 
 
@@ -718,13 +723,13 @@ def _cue_mentions(
 
 
 def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
-    lower = t.lower
-    if k < t.count and lower[k] in lex.cue_filler_first_words:  # else no filler can match
-        for filler in lex.cue_fillers:
+    if k < t.count:
+        lower = t.lower
+        for filler in lex.cue_fillers.get(lower[k], ()):  # only the fillers starting with the word
             if tuple(lower[k : k + len(filler)]) == filler:
                 return _skip_filler(t, k + len(filler), lex)
-    if k < t.count and t.text[k] == ",":
-        return _skip_filler(t, k + 1, lex)
+        if t.text[k] == ",":
+            return _skip_filler(t, k + 1, lex)
     return k
 
 
