@@ -32,9 +32,9 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 # the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
-# maximal runs of letters longer than three: a shorter run fails at each of its letters
-_LONG_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
-_FIRST = itemgetter(0)
+# the first letters of the maximal runs of letters longer than three (a shorter run fails at each of
+# its letters); only the first letter is taken out of the text
+_LONG_LETTER_RUN_FIRSTS = re.compile(r"([^\W\d_])[^\W\d_]{3,}")
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
 _MATCH_START = methodcaller("start")
@@ -611,11 +611,14 @@ def _in_title_case_line(text: str, start: int, end: int) -> bool:
     where capitals do not mark names."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
-    if line.endswith((".", "!", "?", ":")):
+    if line_end < 0:
+        line_end = len(text)
+    while line_end > line_start and text[line_end - 1].isspace():  # (the line read in place, right-stripped)
+        line_end -= 1
+    if line_end > line_start and text[line_end - 1] in ".!?:":
         return False
-    words = _LONG_LETTER_RUN.findall(line)
-    return len(words) >= 5 and sum(map(str.isupper, map(_FIRST, words))) >= 0.8 * len(words)
+    firsts = _LONG_LETTER_RUN_FIRSTS.findall(text, line_start, line_end)
+    return len(firsts) >= 5 and sum(map(str.isupper, firsts)) >= 0.8 * len(firsts)
 
 
 class _TitleCaseLines:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 import pytest
@@ -20,6 +21,7 @@ from pipeline.extract.organisations import (
     _in_title_case_line,
     _is_acronym,
     _legal_form_pattern,
+    _legal_form_places,
     _legal_form_starts,
     _mention,
     _name_key,
@@ -194,12 +196,14 @@ def _in_title_case_line_reference(text: str, start: int, end: int) -> bool:
 
 
 # words of three to five letters (upper- and title-case digraphs, numerals) and what ends or breaks them
-_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":"]
+_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":", " ", ". ", "\u00a0"]
 
 
 @settings(max_examples=1000, deadline=None)
 @example("Word Word Word Word Wor", 0)
 @example("Word Word Word Word Slovo word", 3)
+@example("Word Word Word Word Slovo: \n", 3)
+@example("Word Word Word Word Slovo \u00a0", 3)
 @given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=16).map("".join), st.integers(0, 100))
 def test_title_case_line_equals_the_reference(text: str, position: int) -> None:
     position = min(position, len(text))
@@ -308,3 +312,23 @@ def test_kept_mentions_are_the_dataclass_made_from_the_candidates() -> None:
     candidate = (3, 9, "Liga", "org.head")
     made = _mention(candidate)
     assert made == OrgMention(*candidate) and hash(made) == hash(OrgMention(*candidate)) and made.acronym_of is None
+
+
+def _legal_form_places_reference(text: str, ends: list[int], lex) -> list[int]:
+    places: set[int] = set()
+    for form_start in _legal_form_starts(text, lex):
+        for name_end in range(max(form_start - 2, 0), form_start + 1):
+            index = bisect_left(ends, name_end)
+            if index + 1 < len(ends) and ends[index] == name_end:
+                places.add(index + 1)
+    return sorted(places)
+
+
+@settings(max_examples=500, deadline=None)
+@example("z.s.")
+@example("Liga z.s.")
+@given(st.lists(st.sampled_from(["z", "s", "o", "p", "spol", "Liga", ".", ". ", " ", ", ", ",", "\n", "x"]), max_size=20).map("".join))
+def test_legal_form_places_are_those_of_each_form_start(text: str) -> None:
+    lex = lexicon()
+    ends = [token.end for token in tokenize(text)]
+    assert _legal_form_places(text, ends, lex) == _legal_form_places_reference(text, ends, lex)
