@@ -810,8 +810,7 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, t, cue_nouns, lex, title_case),
         *_acronym_mentions(text, t, lex),
     ]
-    candidates = list(compress(candidates, map(_names_organisation, map(_CANDIDATE_NAME, candidates))))
-    chosen = _resolve_overlaps(candidates)
+    chosen = _resolve_overlaps(candidates, _names_organisation)
     chosen.sort(key=_CANDIDATE_SPAN)
     return list(map(_mention, chosen))
 
@@ -861,7 +860,14 @@ def _followed_by_space(names: frozenset[str]) -> tuple[str, ...]:
 _RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
 
 
-def _resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
+def _resolve_overlaps(candidates: Sequence[Candidate], names_organisation: Callable[[str], bool]) -> list[Candidate]:
+    """The candidates whose name ``names_organisation``, best first (by rule, the longest, the earliest),
+    each left out where it overlaps one taken before.
+
+    A candidate is asked about its name only where it overlaps none taken: what is taken is the same
+    as when the candidates naming no organisation are left out first (those overlapping a taken one
+    would be passed over all the same), and most names passed over are not looked at (nor folded).
+    """
     rank = _RULE_RANK
     ordered = sorted(candidates, key=lambda m: (rank[m[3]], m[0] - m[1], m[0]))
     taken: list[Candidate] = []
@@ -872,6 +878,8 @@ def _resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
         start, end = mention[0], mention[1]
         before = bisect_left(spans, (end,))
         if before > 0 and spans[before - 1][1] > start:
+            continue
+        if not names_organisation(mention[2]):
             continue
         insort(spans, (start, end))
         taken.append(mention)

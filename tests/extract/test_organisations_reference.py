@@ -25,6 +25,7 @@ from pipeline.extract.organisations import (
     _legal_form_starts,
     _mention,
     _name_key,
+    _resolve_overlaps,
     _same_key,
     _starts_with_listed_name,
     _strip_legal,
@@ -332,3 +333,28 @@ def test_legal_form_places_are_those_of_each_form_start(text: str) -> None:
     lex = lexicon()
     ends = [token.end for token in tokenize(text)]
     assert _legal_form_places(text, ends, lex) == _legal_form_places_reference(text, ends, lex)
+
+
+def _resolve_overlaps_reference(candidates: list[tuple[int, int, str, str]], names_organisation) -> list[tuple[int, int, str, str]]:
+    """The candidates naming an organisation, best first; each one overlapping one taken before left out."""
+    rank = {"org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    kept = [candidate for candidate in candidates if names_organisation(candidate[2])]
+    taken: list[tuple[int, int, str, str]] = []
+    for candidate in sorted(kept, key=lambda m: (rank[m[3]], -(m[1] - m[0]), m[0])):
+        if all(candidate[1] <= other[0] or other[1] <= candidate[0] for other in taken):
+            taken.append(candidate)
+    return taken
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["Liga", "EEA Grants", "x", "Pontis"]),
+                  st.sampled_from(["org.head", "org.legal_form", "org.cue", "org.acronym"])),
+        max_size=12,
+    )
+)
+def test_overlaps_resolved_as_when_the_names_are_filtered_first(spans: list[tuple[int, int, str, str]]) -> None:
+    candidates = [(start, start + length, name, rule) for start, length, name, rule in spans]
+    names_organisation = lambda name: name not in ("EEA Grants", "x")  # noqa: E731
+    assert _resolve_overlaps(candidates, names_organisation) == _resolve_overlaps_reference(candidates, names_organisation)
