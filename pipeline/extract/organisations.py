@@ -984,53 +984,32 @@ class _CharacterSets(dict[str, frozenset[str]]):
         return characters
 
 
-class _NameComparer:
-    """Whether the keys (``_name_key``) of two names of one document name the same organisation,
-    with the characters of each key gathered once.
+def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]:
+    """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes.
 
-    Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
-    the one a name matched, at its next mention), and remembering cost more than it saved.
+    Each mention, in text order, joins the first entity (in order of creation) that holds a name whose
+    key (``_name_key``) is the same as its own (``_same_key``), or, for an acronym, its expansion, or,
+    for a full name, an acronym standing for it; else it starts an entity.
     """
-
-    def __init__(self) -> None:
-        # bound once: a bound method made for every pair costs as much as the look-up
-        self.characters = _CharacterSets().__getitem__
-        self.counts = _CharacterCounts().__getitem__
-
-
-@dataclass(slots=True)
-class _NameGroup:
-    """The names of one entity's mentions, with what matching already learnt about them."""
-
-    names: list[str] = field(default_factory=list)  # distinct, in order of first mention
-    keys: list[str] = field(default_factory=list)  # ``_name_key`` of each of ``names``
-    targets: set[str] = field(default_factory=set)  # full names the acronyms among ``names`` stand for
-    compared: dict[str, int] = field(default_factory=dict)  # name -> the first so many of ``names`` differ from it
-
-    def add(self, name: str, links: dict[str, str]) -> None:
-        if name not in self.names:
-            self.names.append(name)
-            self.keys.append(_name_key(name))
-            if name in links:
-                self.targets.add(links[name])
-
-
-def _matching_entity(
-    mention: OrgMention, groups: Sequence[_NameGroup], links: dict[str, str], comparer: _NameComparer
-) -> int | None:
-    """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
-    name = mention.name
-    key = _name_key(name)
-    length = len(key)
-    characters, counts = comparer.characters, comparer.counts
-    is_acronym = mention.rule == "org.acronym"
-    expansion = links.get(name) if is_acronym else None
-    for index, group in enumerate(groups):
-        # names a mention of this name was compared with before differ from it still: only the new ones
-        keys, compared = group.keys, group.compared
-        start = compared.get(name, 0)
-        if start < len(keys):  # (a group has a name from the start: 0 is never its length)
-            for other in keys[start:] if start else keys:
+    links = _acronym_definitions(text, mentions)
+    characters, counts = _CharacterSets().__getitem__, _CharacterCounts().__getitem__  # of each key, made once
+    entities: list[OrgEntity] = []
+    names: list[set[str]] = []  # the distinct names of each entity
+    added: list[tuple[int, str]] = []  # (entity, key) for each name an entity gained, in order
+    first_holding: dict[str, int] = {}  # name -> the first entity holding it
+    first_targeting: dict[str, int] = {}  # full name -> the first entity holding an acronym standing for it
+    # name -> (how many of ``added`` its key was compared with, the first entity one of these matched):
+    # keys are only ever added, so a name seen before is compared with the keys added since only
+    progress: dict[str, tuple[int, int | None]] = {}
+    for mention in sorted(mentions, key=_START):
+        name = mention.name
+        key = _name_key(name)
+        compared, found = progress.get(name, (0, None))
+        if compared < len(added):
+            length = len(key)
+            for entity, other in added[compared:] if compared else added:
+                if found is not None and entity >= found:
+                    continue  # a match there would not be the first
                 # the first tests of ``_same_key``, where most pairs fail, made here (a call costs more):
                 # the shorter key is not inside the other (nor equal to it), and the lengths are too
                 # short or too far apart for a close match
@@ -1041,28 +1020,25 @@ def _matching_entity(
                 elif (length < 6 or 2.0 * length / (length + other_length) < 0.9) and key not in other:
                     continue
                 if _same_key(key, other, characters, counts):
-                    return index
-            compared[name] = len(keys)
-        if is_acronym:
-            if expansion is not None and expansion in group.names:
-                return index
-        elif name in group.targets:
-            return index
-    return None
-
-
-def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]:
-    """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes."""
-    links = _acronym_definitions(text, mentions)
-    comparer = _NameComparer()
-    entities: list[OrgEntity] = []
-    groups: list[_NameGroup] = []
-    for mention in sorted(mentions, key=_START):
-        target = _matching_entity(mention, groups, links, comparer)
+                    found = entity
+        if mention.rule == "org.acronym":
+            expansion = links.get(name)
+            linked = first_holding.get(expansion) if expansion is not None else None
+        else:
+            linked = first_targeting.get(name)
+        target = found if linked is None or (found is not None and found < linked) else linked
+        progress[name] = (len(added), found)
         if target is None:
             target = len(entities)
             entities.append(OrgEntity())
-            groups.append(_NameGroup())
+            names.append(set())
         entities[target].mentions.append(mention)
-        groups[target].add(mention.name, links)
+        if name not in names[target]:
+            names[target].add(name)
+            added.append((target, key))
+            if first_holding.get(name, target) >= target:
+                first_holding[name] = target
+            full = links.get(name)
+            if full is not None and first_targeting.get(full, target) >= target:
+                first_targeting[full] = target
     return entities

@@ -358,3 +358,35 @@ def test_overlaps_resolved_as_when_the_names_are_filtered_first(spans: list[tupl
     candidates = [(start, start + length, name, rule) for start, length, name, rule in spans]
     names_organisation = lambda name: name not in ("EEA Grants", "x")  # noqa: E731
     assert _resolve_overlaps(candidates, names_organisation) == _resolve_overlaps_reference(candidates, names_organisation)
+
+
+_LINKED_FULL_NAMES = ["Liga za práva", "Liga za prava", "Nadácia Pontis", "Centrum pro integraci", "Pontis"]
+_LINKED_ACRONYMS = ["LZP", "NP", "CPI", "SIMI"]
+
+
+@st.composite
+def _linked_mentions(draw) -> tuple[str, list[OrgMention]]:
+    """A text naming organisations in full, by acronym, and as "Full Name (ACR)" or "ACR (Full Name)"."""
+    text = ""
+    mentions: list[OrgMention] = []
+    for _ in range(draw(st.integers(0, 10))):
+        full = draw(st.sampled_from(_LINKED_FULL_NAMES))
+        acronym = draw(st.sampled_from(_LINKED_ACRONYMS))
+        full_rule = draw(st.sampled_from(["org.head", "org.cue", "org.acronym"]))
+        form = draw(st.sampled_from(["full", "acronym", "full (acronym)", "acronym (full)"]))
+        text += ". "
+        pieces = {"full": [(full, full_rule)], "acronym": [(acronym, "org.acronym")],
+                  "full (acronym)": [(full, full_rule), (" (", None), (acronym, "org.acronym"), (")", None)],
+                  "acronym (full)": [(acronym, "org.acronym"), (" (", None), (full, full_rule), (")", None)]}[form]
+        for piece, rule in pieces:
+            if rule is not None:
+                mentions.append(OrgMention(len(text), len(text) + len(piece), piece, rule))
+            text += piece
+    return text, mentions
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_linked_mentions())
+def test_grouping_with_acronym_definitions_equals_the_reference(case: tuple[str, list[OrgMention]]) -> None:
+    text, mentions = case
+    assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
