@@ -44,6 +44,7 @@ class PartiesData:
     partner_labels: frozenset[str]
     implementer_labels: frozenset[str]
     organisation_labels: frozenset[str]
+    label_kinds: dict[str, str]  # label -> the first of the kinds above listing it
     partner_cue: CaselessPhrases
     partner_list_words: frozenset[str]
     max_cue_gap: int
@@ -68,6 +69,10 @@ def parties_data() -> PartiesData:
             partner_labels=frozenset(labels["partners"]),
             implementer_labels=frozenset(labels["implementers"]),
             organisation_labels=frozenset(labels["organisations"]),
+            label_kinds=_label_kinds(
+                [("promoter", labels["promoter"]), ("partners", labels["partners"]),
+                 ("implementers", labels["implementers"]), ("organisations", labels["organisations"])]
+            ),
             partner_cue=CaselessPhrases(cue_phrases),
             partner_list_words=frozenset(cues["partner_list_words"]),
             max_cue_gap=int(cues["max_cue_gap"]),
@@ -202,19 +207,19 @@ class Parties:
     extra_mentions: tuple[OrgMention, ...]  # list items that no name rule had found
 
 
+def _label_kinds(kinds: Sequence[tuple[str, Sequence[str]]]) -> dict[str, str]:
+    """Label -> the first kind (in the order given) whose labels list it."""
+    label_kinds: dict[str, str] = {}
+    for kind, labels in kinds:
+        for label in labels:
+            label_kinds.setdefault(label, kind)
+    return label_kinds
+
+
 def _label_kind(label: str | None, data: PartiesData) -> str | None:
     if label is None:
         return None
-    key = label.lower().strip()
-    for kind, labels in (
-        ("promoter", data.promoter_labels),
-        ("partners", data.partner_labels),
-        ("implementers", data.implementer_labels),
-        ("organisations", data.organisation_labels),
-    ):
-        if key in labels:
-            return kind
-    return None
+    return data.label_kinds.get(label.lower().strip())
 
 
 def _value_span(segment: Segment) -> tuple[int, int]:
