@@ -337,16 +337,17 @@ def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesD
     bullets: list[Segment] = []
     announcing = False
     for segment in segments:
-        if segment.kind == "sentence":
+        kind = segment.kind  # (each attribute read once: a model's attributes are slower to read)
+        if kind == "sentence":
             continue
-        if segment.kind == "bullet":
-            labelled = segment.label is not None and _announces_partners(segment.label, data)
+        if kind == "bullet":
+            label = segment.label
+            labelled = label is not None and _announces_partners(label, data)
             if announcing or labelled:
                 bullets.append(segment)
             continue
-        announcing = _ends_with_colon(text, segment.start, segment.end) and _announces_partners(
-            text[segment.start : segment.end], data
-        )
+        start, end = segment.start, segment.end
+        announcing = _ends_with_colon(text, start, end) and _announces_partners(text[start:end], data)
     return bullets
 
 
