@@ -861,8 +861,8 @@ _RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_for
 
 
 def _resolve_overlaps(candidates: Sequence[Candidate], names_organisation: Callable[[str], bool]) -> list[Candidate]:
-    """The candidates whose name ``names_organisation``, best first (by rule, the longest, the earliest),
-    each left out where it overlaps one taken before.
+    """The candidates whose names ``names_organisation`` accepts, best first (by rule, the longest, the
+    earliest), each left out where it overlaps one taken before.
 
     A candidate is asked about its name only where it overlaps none taken: what is taken is the same
     as when the candidates naming no organisation are left out first (those overlapping a taken one
