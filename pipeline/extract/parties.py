@@ -123,19 +123,21 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _first_letter_phrase_patterns(phrases: Sequence[str]) -> list[tuple[str, re.Pattern[str]]]:
-    """``_phrase_pattern`` without IGNORECASE, one pattern for each first letter of ``phrases``.
+def _leading_letters_phrase_patterns(phrases: Sequence[str], letters: int = 3) -> list[tuple[str, re.Pattern[str]]]:
+    """``_phrase_pattern`` without IGNORECASE, one pattern for each first few ``letters`` of ``phrases``
+    (fewer when a phrase is shorter).
 
     Each pattern starts with the literal prefix its phrases share, the test of the character before
     the phrase coming after it (``(?<!\\wPREFIX)``): the engine then skips to that prefix in C, where
-    one pattern for all letters would stop at each of them. Within a pattern the phrases keep their
-    order, and at one position only the pattern of the letter there can match, so the match each
-    finds at a position is the one ``_phrase_pattern`` finds there. Each pattern comes with its
-    literal prefix.
+    one pattern for all letters would stop at each of them; a longer prefix ("v sp", not "v") is
+    rarer in a text, so fewer places are tried. Within a pattern the phrases keep their order, and at
+    one position only the pattern of the letters there can match, so the match each finds at a
+    position is the one ``_phrase_pattern`` finds there. Each pattern comes with its literal prefix.
     """
+    letters = min(letters, *map(len, phrases))  # every phrase is that long: one group per position
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
-        groups.setdefault(phrase[0], []).append(phrase)
+        groups.setdefault(phrase[:letters], []).append(phrase)
     patterns = []
     for members in groups.values():
         prefix = os.path.commonprefix(members)
@@ -187,7 +189,7 @@ class CaselessPhrases:
         self._lowered: list[tuple[str, re.Pattern[str]]] | None = None
         self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
         if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
-            self._lowered = _first_letter_phrase_patterns(lowered)
+            self._lowered = _leading_letters_phrase_patterns(lowered)
             self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:

@@ -106,3 +106,15 @@ def test_promoter_cues_match_where_the_plain_alternations_do(text: str) -> None:
     for end in range(len(text) + 1):
         assert bool(data.promoter_before.search(text[:end])) == bool(before.search(text[:end]))
         assert bool(data.promoter_after.match(text, end)) == bool(after.match(text, end))
+
+
+# a phrase shorter than the others' shared beginnings, between two phrases that begin alike
+SHORT_BETWEEN = ["al xx", "al", "al beta", "beta"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["al", "al beta", "al xx", "beta", " ", "x"]), max_size=10).map("".join))
+@example("al beta")
+def test_a_short_phrase_is_tried_in_its_place(text: str) -> None:
+    phrases = CaselessPhrases(SHORT_BETWEEN)
+    assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
