@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
+    _TOKEN,
     OrgMention,
     _acronym_definitions,
     _acronym_indices,
@@ -27,13 +28,16 @@ from pipeline.extract.organisations import (
     _name_key,
     _resolve_overlaps,
     _same_key,
+    _skip_filler,
     _starts_with_listed_name,
     _strip_legal,
+    _token_columns,
     find_mentions,
     group_entities,
     lexicon,
     tokenize,
 )
+from pipeline.lexicon import load_data
 
 # folded keys: few letters and single spaces, so that similar names are frequent
 keys = st.lists(st.sampled_from(["a", "b", "c", "z", "s", "centrum", "nadacia", "pontis", "pro"]), max_size=6).map(" ".join)
@@ -390,3 +394,29 @@ def _linked_mentions(draw) -> tuple[str, list[OrgMention]]:
 def test_grouping_with_acronym_definitions_equals_the_reference(case: tuple[str, list[OrgMention]]) -> None:
     text, mentions = case
     assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
+
+
+def _skip_filler_reference(lower: list[str], texts: list[str], k: int, fillers: list[tuple[str, ...]]) -> int:
+    """Past every filler (tried in the data's order) and comma from token ``k``."""
+    if k < len(lower):
+        for filler in fillers:
+            if tuple(lower[k : k + len(filler)]) == filler:
+                return _skip_filler_reference(lower, texts, k + len(filler), fillers)
+        if texts[k] == ",":
+            return _skip_filler_reference(lower, texts, k + 1, fillers)
+    return k
+
+
+_FILLER_PIECES = ["is", "Is", "are", "s", "názvem", "názvom", "for", "example", "such", "as", "e", "g", ".", ",", "like",
+                  "called", "např", "Liga", " "]
+
+
+@settings(max_examples=500, deadline=None)
+@example("s názvom Liga")
+@example("is, for example, Liga")
+@given(st.lists(st.sampled_from(_FILLER_PIECES), max_size=12).map(" ".join))
+def test_fillers_skipped_as_when_every_filler_is_tried(text: str) -> None:
+    fillers = [tuple(_TOKEN.findall(filler.lower())) for filler in load_data("organisations")["shared"]["cue_fillers"]]
+    t = _token_columns(text)
+    for k in range(t.count + 1):
+        assert _skip_filler(t, k, lexicon()) == _skip_filler_reference(t.lower, t.text, k, fillers)

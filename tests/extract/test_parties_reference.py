@@ -8,7 +8,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, _factored, parties_data
+from pipeline.extract.parties import CaselessPhrases, _ends_with_colon, _factored, _label_kind, parties_data
 from pipeline.folding import LONGER_IN_LOWER_CASE
 from pipeline.lexicon import load_data
 
@@ -118,3 +118,19 @@ SHORT_BETWEEN = ["al xx", "al", "al beta", "beta"]
 def test_a_short_phrase_is_tried_in_its_place(text: str) -> None:
     phrases = CaselessPhrases(SHORT_BETWEEN)
     assert spans(phrases.finditer(text)) == spans(phrases.ignoring_case.finditer(text))
+
+
+def _label_kind_reference(label: str, data) -> str | None:
+    key = label.lower().strip()
+    for kind, labels in (("promoter", data.promoter_labels), ("partners", data.partner_labels),
+                         ("implementers", data.implementer_labels), ("organisations", data.organisation_labels)):
+        if key in labels:
+            return kind
+    return None
+
+
+def test_label_kinds_are_the_first_kind_listing_each_label() -> None:
+    data = parties_data()
+    labels = [*data.promoter_labels, *data.partner_labels, *data.implementer_labels, *data.organisation_labels]
+    for label in [*labels, *(f" {label.upper()} " for label in labels), "Something else", ""]:
+        assert _label_kind(label, data) == _label_kind_reference(label, data), label
