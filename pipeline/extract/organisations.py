@@ -16,10 +16,10 @@ import re
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, itemgetter, methodcaller, not_, or_
+from operator import attrgetter, ge, itemgetter, methodcaller
 from typing import NamedTuple
 
 from pipeline.folding import strip_diacritics
@@ -32,12 +32,11 @@ _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps t
 # the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))
 _ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
-# maximal runs of letters longer than three: a shorter run fails at each of its letters
-_LONG_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
-_FIRST = itemgetter(0)
+# the first letters of the maximal runs of letters longer than three (a shorter run fails at each of
+# its letters); only the first letter is taken out of the text
+_LONG_LETTER_RUN_FIRSTS = re.compile(r"([^\W\d_])[^\W\d_]{3,}")
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
-_NAME = attrgetter("name")
 _MATCH_START = methodcaller("start")
 
 
@@ -57,10 +56,12 @@ class Token(NamedTuple):
 
 
 def _is_acronym(text: str) -> bool:
+    if text.isalpha():  # the common case: every character is a letter
+        return len(text) >= 2 and all(map(str.isupper, text))
     if len(text) > 1 and text[1].islower() and text[1].isalpha():
-        return False  # "Word": a lower-case letter (the common case, decided without the letter list)
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and text[0].isalpha()
+        return False  # "Word-s": a lower-case letter (decided without the letter list)
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 2 and all(map(str.isupper, letters)) and text[0].isalpha()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,36 @@ class OrgMention:
     acronym_of: str | None = None  # for "Full Name (ACR)": the full name the acronym stands for
 
 
+# What a rule finds, before the overlaps are resolved: (start, end, name, rule). Only the mentions kept
+# are made ``OrgMention``s (a tuple is made far faster than a frozen dataclass).
+Candidate = tuple[int, int, str, str]
+_CANDIDATE_SPAN = itemgetter(0, 1)
+_CANDIDATE_NAME = itemgetter(2)
+
+
+def _mention_maker() -> Callable[[Candidate], OrgMention]:
+    """``OrgMention(*candidate)``, its fields set straight through their slots: a frozen dataclass's
+    ``__init__`` looks ``object.__setattr__`` up for each field."""
+    new = object.__new__
+    set_start, set_end, set_name, set_rule, set_acronym_of = (
+        getattr(OrgMention, f.name).__set__ for f in fields(OrgMention)
+    )
+
+    def mention(candidate: Candidate) -> OrgMention:
+        made = new(OrgMention)
+        set_start(made, candidate[0])
+        set_end(made, candidate[1])
+        set_name(made, candidate[2])
+        set_rule(made, candidate[3])
+        set_acronym_of(made, None)
+        return made
+
+    return mention
+
+
+_mention = _mention_maker()
+
+
 @dataclass(frozen=True, slots=True)
 class OrgLexicon:
     slavic_heads: dict[str, Head]  # lower-cased form (one or more words) -> head
@@ -95,8 +126,7 @@ class OrgLexicon:
     slavic_connectors: frozenset[str]
     place_prepositions: frozenset[str]
     cue_nouns: frozenset[str]
-    cue_fillers: tuple[tuple[str, ...], ...]
-    cue_filler_first_words: frozenset[str]
+    cue_fillers: dict[str, tuple[tuple[str, ...], ...]]  # first word -> the fillers (words) it starts, in order
     scanned_words: dict[str, int]  # head first words and cue nouns -> _HEAD_FIRST_WORD | _CUE_NOUN
     stop_words: frozenset[str]
     verb_endings: tuple[str, ...]
@@ -185,7 +215,12 @@ def lexicon() -> OrgLexicon:
         for head in raw["en"]["heads"]:
             english.setdefault(head.lower(), Head(head, "", "en", True))
         shared = raw["shared"]
-        cue_fillers = tuple(tuple(_TOKEN.findall(f.lower())) for f in shared["cue_fillers"])
+        cue_fillers: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for filler in shared["cue_fillers"]:
+            words = tuple(_TOKEN.findall(filler.lower()))
+            if not words:
+                raise LexiconError(f"organisations.toml: an empty cue filler {filler!r}")
+            cue_fillers[words[0]] = (*cue_fillers.get(words[0], ()), words)
         head_first_words = frozenset(form.split(" ")[0] for form in [*heads, *english])
         cue_nouns = frozenset(word.lower() for word in shared["cue_nouns"])
         declension = {
@@ -208,7 +243,6 @@ def lexicon() -> OrgLexicon:
             place_prepositions=frozenset(shared["place_prepositions"]),
             cue_nouns=cue_nouns,
             cue_fillers=cue_fillers,
-            cue_filler_first_words=frozenset(filler[0] for filler in cue_fillers if filler),
             scanned_words=_scanned_word_roles(head_first_words, cue_nouns),
             stop_words=frozenset(shared["stop_words"]),
             verb_endings=tuple(shared["verb_endings"]),
@@ -272,27 +306,36 @@ def _token_columns(text: str) -> Tokens:
     pieces = (_TOKEN_PIECES if "_" in text else _TOKEN_PIECES_NO_UNDERSCORE).split(text)
     offsets = list(accumulate(map(len, pieces)))
     texts = pieces[1::2]
+    count = len(texts)
     first_characters = list(map(itemgetter(0), texts))
     is_word = list(map(str.isalnum, first_characters))  # read by _TOKEN's first branch
-    is_capitalised = list(map(and_, is_word, map(str.isupper, first_characters)))
-    acronyms = _acronym_indices(texts, is_capitalised)
-    is_acronym = [False] * len(texts)
+    # A capital starts a word: a character with a case that is no letter or digit (a symbol: "Ⓐ") starts
+    # a punctuation token. Such tokens are rare, so the capitals are found first and then checked.
+    is_capitalised = list(map(str.isupper, first_characters))
+    capitalised = list(compress(range(count), is_capitalised))
+    if not all(map(is_word.__getitem__, capitalised)):
+        for index in capitalised:
+            is_capitalised[index] = is_word[index]
+        capitalised = list(compress(capitalised, map(is_word.__getitem__, capitalised)))
+    acronyms = _acronym_indices(texts, capitalised)
+    is_acronym = [False] * count
     for index in acronyms:
         is_acronym[index] = True
     lower = list(map(str.lower, texts))
-    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, len(texts))
+    return Tokens(texts, offsets[0::2], offsets[1::2], lower, is_word, is_capitalised, is_acronym, acronyms, count)
 
 
-def _acronym_indices(texts: list[str], is_capitalised: list[bool]) -> list[int]:
-    """Indices of the acronyms among capitalised words, ``_is_acronym`` called on few of them.
+def _acronym_indices(texts: list[str], capitalised: list[int]) -> list[int]:
+    """Indices of the acronyms among the capitalised words (at ``capitalised``, in order), ``_is_acronym``
+    called on few of them.
 
     A word of letters only is an acronym only if ``str.isupper`` (its letters are all capitals); words
     with other characters (digits, hyphens) are few and go to ``_is_acronym`` as they are.
     """
-    capitalised = list(compress(range(len(texts)), is_capitalised))
-    words = list(compress(texts, is_capitalised))
-    may_be = map(or_, map(str.isupper, words), map(not_, map(str.isalpha, words)))
-    return [index for index in compress(capitalised, may_be) if _is_acronym(texts[index])]
+    words = list(map(texts.__getitem__, capitalised))
+    # (for truth values, ``a >= b`` is ``a or not b``)
+    may_be = list(map(ge, map(str.isupper, words), map(str.isalpha, words)))
+    return list(compress(compress(capitalised, may_be), map(_is_acronym, compress(words, may_be))))
 
 
 # --- name boundaries ---------------------------------------------------------------------------------
@@ -526,7 +569,7 @@ def _clean_name(name: str) -> str:
 
 def _head_mentions(
     text: str, t: Tokens, starts: Iterable[int], lex: OrgLexicon, english_first: bool, title_case: _TitleCaseLines
-) -> Iterable[OrgMention]:
+) -> Iterable[Candidate]:
     """Names around a head, from ``starts``: the words some head starts with, in order."""
     is_capitalised = t.is_capitalised
     i = 0  # the next token a name may start at
@@ -559,7 +602,7 @@ def _head_mentions(
         end_char = _attach_legal_form(text, t.end[end - 1], lex)
         legal = text[t.end[end - 1] : end_char]
         name = _clean_name(" ".join(prefix) + rest + legal)
-        yield OrgMention(t.start[start], end_char, name, "org.head")
+        yield t.start[start], end_char, name, "org.head"
         i = max(end, i + size)
 
 
@@ -568,11 +611,14 @@ def _in_title_case_line(text: str, start: int, end: int) -> bool:
     where capitals do not mark names."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
-    if line.endswith((".", "!", "?", ":")):
+    if line_end < 0:
+        line_end = len(text)
+    while line_end > line_start and text[line_end - 1].isspace():  # (the line read in place, right-stripped)
+        line_end -= 1
+    if line_end > line_start and text[line_end - 1] in ".!?:":
         return False
-    words = _LONG_LETTER_RUN.findall(line)
-    return len(words) >= 5 and sum(map(str.isupper, map(_FIRST, words))) >= 0.8 * len(words)
+    firsts = _LONG_LETTER_RUN_FIRSTS.findall(text, line_start, line_end)
+    return len(firsts) >= 5 and sum(map(str.isupper, firsts)) >= 0.8 * len(firsts)
 
 
 class _TitleCaseLines:
@@ -591,7 +637,7 @@ class _TitleCaseLines:
         return verdict
 
 
-def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[Candidate]:
     is_word, is_capitalised = t.is_word, t.is_capitalised
     breaking_connectors = lex.en_connectors - {"and", "&"}
     for index in _legal_form_places(text, t.end, lex):
@@ -616,7 +662,7 @@ def _legal_form_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgM
         if not is_capitalised[start]:
             continue
         name = _clean_name(text[t.start[start] : match.end()])
-        yield OrgMention(t.start[start], match.end(), name, "org.legal_form")
+        yield t.start[start], match.end(), name, "org.legal_form"
 
 
 def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[int]:
@@ -626,11 +672,13 @@ def _legal_form_places(text: str, ends: Sequence[int], lex: OrgLexicon) -> list[
     name may begin with a comma and a space, so the name may end up to two characters before.
     """
     places: set[int] = set()
+    last = len(ends) - 1  # (a token ending last has no token after it)
     for form_start in _legal_form_starts(text, lex):
-        for name_end in range(max(form_start - 2, 0), form_start + 1):
-            index = bisect_left(ends, name_end)
-            if index + 1 < len(ends) and ends[index] == name_end:
-                places.add(index + 1)
+        # the tokens ending from two characters before the form to its start (the ends increase)
+        index = bisect_left(ends, form_start - 2)
+        while index < last and ends[index] <= form_start:
+            index += 1
+            places.add(index)
     return sorted(places)
 
 
@@ -654,17 +702,17 @@ def _legal_form_starts(text: str, lex: OrgLexicon) -> Iterable[int]:
 
 def _cue_mentions(
     text: str, t: Tokens, cue_nouns: Iterable[int], lex: OrgLexicon, title_case: _TitleCaseLines
-) -> Iterable[OrgMention]:
+) -> Iterable[Candidate]:
     """Capitalised names after the generic nouns at ``cue_nouns`` (token indices, in order)."""
     is_capitalised, is_acronym = t.is_capitalised, t.is_acronym
     for index in cue_nouns:
-        if title_case(t.start[index], t.end[index]):
-            continue
         k = _skip_filler(t, index + 1, lex)
         if k >= t.count or not (is_capitalised[k] or is_acronym[k]):
             continue
         if _head_at(t, k, lex) is not None:
             continue  # the head rule reads it better
+        if title_case(t.start[index], t.end[index]):
+            continue  # (the line's verdict, the dearest test, last)
         end = k + 1
         while end < t.count and end - k < 6 and _same_line(text, t, end - 1, end):
             if is_capitalised[end] or is_acronym[end] or (t.text[end] == ":" and end + 1 < t.count and is_capitalised[end + 1]):
@@ -674,21 +722,21 @@ def _cue_mentions(
             else:
                 break
         end_char = _attach_legal_form(text, t.end[end - 1], lex)
-        yield OrgMention(t.start[k], end_char, _clean_name(text[t.start[k] : end_char]), "org.cue")
+        yield t.start[k], end_char, _clean_name(text[t.start[k] : end_char]), "org.cue"
 
 
 def _skip_filler(t: Tokens, k: int, lex: OrgLexicon) -> int:
-    lower = t.lower
-    if k < t.count and lower[k] in lex.cue_filler_first_words:  # else no filler can match
-        for filler in lex.cue_fillers:
+    if k < t.count:
+        lower = t.lower
+        for filler in lex.cue_fillers.get(lower[k], ()):  # only the fillers starting with the word
             if tuple(lower[k : k + len(filler)]) == filler:
                 return _skip_filler(t, k + len(filler), lex)
-    if k < t.count and t.text[k] == ",":
-        return _skip_filler(t, k + 1, lex)
+        if t.text[k] == ",":
+            return _skip_filler(t, k + 1, lex)
     return k
 
 
-def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMention]:
+def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[Candidate]:
     for index in t.acronyms:
         word = t.text[index]
         if word in lex.not_acronyms or any(c.isdigit() for c in word):
@@ -702,7 +750,7 @@ def _acronym_mentions(text: str, t: Tokens, lex: OrgLexicon) -> Iterable[OrgMent
         # "MV ČR", "MPSVR SR": a ministry acronym carries its country
         if following in ("ČR", "SR") and t.start[index + 1] == end + 1:
             end = t.end[index + 1]
-        yield OrgMention(t.start[index], end, text[t.start[index] : end], "org.acronym")
+        yield t.start[index], end, text[t.start[index] : end], "org.acronym"
 
 
 # text in brackets; searched from the bracket, which the scan finds far faster than an optional space
@@ -762,9 +810,9 @@ def find_mentions(text: str, language: str = "en") -> list[OrgMention]:
         *_cue_mentions(text, t, cue_nouns, lex, title_case),
         *_acronym_mentions(text, t, lex),
     ]
-    candidates = list(compress(candidates, map(_names_organisation, map(_NAME, candidates))))
-    chosen = _resolve_overlaps(candidates)
-    return sorted(chosen, key=_SPAN)
+    chosen = _resolve_overlaps(candidates, _names_organisation)
+    chosen.sort(key=_CANDIDATE_SPAN)
+    return list(map(_mention, chosen))
 
 
 def _scanned_words(t: Tokens, lex: OrgLexicon) -> tuple[list[int], list[int]]:
@@ -791,35 +839,49 @@ def _is_organisation_name(name: str, lex: OrgLexicon) -> bool:
     folded = fold(name)
     if not folded or _starts_with_listed_name(folded, lex.not_organisations):
         return False
-    return any(c.isalpha() for c in name) and len(folded) >= 2
+    return any(map(str.isalpha, name)) and len(folded) >= 2
 
 
 def _starts_with_listed_name(folded: str, listed: frozenset[str]) -> bool:
     """True when ``folded`` is a listed folded name or begins with one followed by more words.
 
-    Folded names are words joined by single spaces, so the candidates are its leading word runs: a
-    look-up each instead of a comparison with every listed name.
+    Folded names are words joined by single spaces, so a name followed by more words is followed by a
+    space: one look-up, and one ``startswith`` that tries every listed name in C.
     """
-    words = folded.split(" ")
-    return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
+    return folded in listed or folded.startswith(_followed_by_space(listed))
+
+
+@cache  # (a frozenset keeps its hash: the look-up is cheap)
+def _followed_by_space(names: frozenset[str]) -> tuple[str, ...]:
+    return tuple(name + " " for name in names)
 
 
 # Rules are ranked: a head or legal-form span reads a name more completely than a cue or acronym.
 _RULE_RANK = {"org.list": 0, "org.coordinated": 0, "org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
 
 
-def _resolve_overlaps(candidates: Sequence[OrgMention]) -> list[OrgMention]:
+def _resolve_overlaps(candidates: Sequence[Candidate], names_organisation: Callable[[str], bool]) -> list[Candidate]:
+    """The candidates whose names ``names_organisation`` accepts, best first (by rule, the longest, the
+    earliest), each left out where it overlaps one taken before.
+
+    A candidate is asked about its name only where it overlaps none taken: what is taken is the same
+    as when the candidates naming no organisation are left out first (those overlapping a taken one
+    would be passed over all the same), and most names passed over are not looked at (nor folded).
+    """
     rank = _RULE_RANK
-    ordered = sorted(candidates, key=lambda m: (rank[m.rule], -(m.end - m.start), m.start))
-    taken: list[OrgMention] = []
+    ordered = sorted(candidates, key=lambda m: (rank[m[3]], m[0] - m[1], m[0]))
+    taken: list[Candidate] = []
     # The spans taken never overlap, so sorted by (start, end) their ends are sorted too: of those
     # starting before a span ends, only the last can reach into it (a bisection, not a scan of all).
     spans: list[tuple[int, int]] = []
     for mention in ordered:
-        before = bisect_left(spans, (mention.end,))
-        if before > 0 and spans[before - 1][1] > mention.start:
+        start, end = mention[0], mention[1]
+        before = bisect_left(spans, (end,))
+        if before > 0 and spans[before - 1][1] > start:
             continue
-        insort(spans, (mention.start, mention.end))
+        if not names_organisation(mention[2]):
+            continue
+        insort(spans, (start, end))
         taken.append(mention)
     return taken
 
@@ -894,10 +956,15 @@ def _shared_characters(a: Counter[str], b: Counter[str]) -> int:
     return sum(map(min, a.values(), map(b.get, a, repeat(0))))
 
 
-_LEGAL_TAIL = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
+_LEGAL_TAILS = ("z s", "z u", "o p s", "s r o", "a s", "o s", "o z", "n o", "n f", "zs", "zu", "ops", "sro", "as", "os", "oz", "no", "nf")
+_LEGAL_TAIL = re.compile(r"(?:\s(?:" + "|".join(_LEGAL_TAILS) + r"))+$")
+# the last words of the forms: a folded name (words joined by single spaces) ending in another word has none
+_LEGAL_TAIL_LAST_WORDS = frozenset(tail.rsplit(" ", 1)[-1] for tail in _LEGAL_TAILS)
 
 
 def _strip_legal(folded: str) -> str:
+    if folded[folded.rfind(" ") + 1 :] not in _LEGAL_TAIL_LAST_WORDS:
+        return folded  # most names: no form to strip, and no pattern tried at each space
     return _LEGAL_TAIL.sub("", folded)
 
 
@@ -917,75 +984,61 @@ class _CharacterSets(dict[str, frozenset[str]]):
         return characters
 
 
-class _NameComparer:
-    """Whether the keys (``_name_key``) of two names of one document name the same organisation,
-    with the characters of each key gathered once.
-
-    Pairs are not remembered: ``_matching_entity`` seldom compares a pair twice (only names before
-    the one a name matched, at its next mention), and remembering cost more than it saved.
-    """
-
-    def __init__(self) -> None:
-        # bound once: a bound method made for every pair costs as much as the look-up
-        self.characters = _CharacterSets().__getitem__
-        self.counts = _CharacterCounts().__getitem__
-
-
-@dataclass(slots=True)
-class _NameGroup:
-    """The names of one entity's mentions, with what matching already learnt about them."""
-
-    names: list[str] = field(default_factory=list)  # distinct, in order of first mention
-    keys: list[str] = field(default_factory=list)  # ``_name_key`` of each of ``names``
-    targets: set[str] = field(default_factory=set)  # full names the acronyms among ``names`` stand for
-    compared: dict[str, int] = field(default_factory=dict)  # name -> the first so many of ``names`` differ from it
-
-    def add(self, name: str, links: dict[str, str]) -> None:
-        if name not in self.names:
-            self.names.append(name)
-            self.keys.append(_name_key(name))
-            if name in links:
-                self.targets.add(links[name])
-
-
-def _matching_entity(
-    mention: OrgMention, groups: Sequence[_NameGroup], links: dict[str, str], comparer: _NameComparer
-) -> int | None:
-    """Index of the first entity ``mention`` belongs to (by name, or by an acronym definition)."""
-    name = mention.name
-    key = _name_key(name)
-    characters, counts = comparer.characters, comparer.counts
-    is_acronym = mention.rule == "org.acronym"
-    expansion = links.get(name) if is_acronym else None
-    for index, group in enumerate(groups):
-        # names a mention of this name was compared with before differ from it still: only the new ones
-        keys, compared = group.keys, group.compared
-        start = compared.get(name, 0)
-        if start < len(keys):  # (a group has a name from the start: 0 is never its length)
-            for other in keys[start:]:
-                if _same_key(key, other, characters, counts):
-                    return index
-            compared[name] = len(keys)
-        if is_acronym:
-            if expansion is not None and expansion in group.names:
-                return index
-        elif name in group.targets:
-            return index
-    return None
-
-
 def group_entities(text: str, mentions: Sequence[OrgMention]) -> list[OrgEntity]:
-    """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes."""
+    """Merge mentions naming the same organisation: same folded name, acronym definitions, name prefixes.
+
+    Each mention, in text order, joins the first entity (in order of creation) that holds a name whose
+    key (``_name_key``) is the same as its own (``_same_key``), or, for an acronym, its expansion, or,
+    for a full name, an acronym standing for it; else it starts an entity.
+    """
     links = _acronym_definitions(text, mentions)
-    comparer = _NameComparer()
+    characters, counts = _CharacterSets().__getitem__, _CharacterCounts().__getitem__  # of each key, made once
     entities: list[OrgEntity] = []
-    groups: list[_NameGroup] = []
+    names: list[set[str]] = []  # the distinct names of each entity
+    added: list[tuple[int, str]] = []  # (entity, key) for each name an entity gained, in order
+    first_holding: dict[str, int] = {}  # name -> the first entity holding it
+    first_targeting: dict[str, int] = {}  # full name -> the first entity holding an acronym standing for it
+    # name -> (how many of ``added`` its key was compared with, the first entity one of these matched):
+    # keys are only ever added, so a name seen before is compared with the keys added since only
+    progress: dict[str, tuple[int, int | None]] = {}
     for mention in sorted(mentions, key=_START):
-        target = _matching_entity(mention, groups, links, comparer)
+        name = mention.name
+        key = _name_key(name)
+        compared, found = progress.get(name, (0, None))
+        if compared < len(added):
+            length = len(key)
+            for entity, other in added[compared:] if compared else added:
+                if found is not None and entity >= found:
+                    continue  # a match there would not be the first
+                # the first tests of ``_same_key``, where most pairs fail, made here (a call costs more):
+                # the shorter key is not inside the other (nor equal to it), and the lengths are too
+                # short or too far apart for a close match
+                other_length = len(other)
+                if other_length < length:
+                    if (other_length < 6 or 2.0 * other_length / (length + other_length) < 0.9) and other not in key:
+                        continue
+                elif (length < 6 or 2.0 * length / (length + other_length) < 0.9) and key not in other:
+                    continue
+                if _same_key(key, other, characters, counts):
+                    found = entity
+        if mention.rule == "org.acronym":
+            expansion = links.get(name)
+            linked = first_holding.get(expansion) if expansion is not None else None
+        else:
+            linked = first_targeting.get(name)
+        target = found if linked is None or (found is not None and found < linked) else linked
+        progress[name] = (len(added), found)
         if target is None:
             target = len(entities)
             entities.append(OrgEntity())
-            groups.append(_NameGroup())
+            names.append(set())
         entities[target].mentions.append(mention)
-        groups[target].add(mention.name, links)
+        if name not in names[target]:
+            names[target].add(name)
+            added.append((target, key))
+            if first_holding.get(name, target) >= target:
+                first_holding[name] = target
+            full = links.get(name)
+            if full is not None and first_targeting.get(full, target) >= target:
+                first_targeting[full] = target
     return entities

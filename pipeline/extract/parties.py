@@ -44,6 +44,7 @@ class PartiesData:
     partner_labels: frozenset[str]
     implementer_labels: frozenset[str]
     organisation_labels: frozenset[str]
+    label_kinds: dict[str, str]  # label -> the first of the kinds above listing it
     partner_cue: CaselessPhrases
     partner_list_words: frozenset[str]
     max_cue_gap: int
@@ -68,6 +69,10 @@ def parties_data() -> PartiesData:
             partner_labels=frozenset(labels["partners"]),
             implementer_labels=frozenset(labels["implementers"]),
             organisation_labels=frozenset(labels["organisations"]),
+            label_kinds=_label_kinds(
+                [("promoter", labels["promoter"]), ("partners", labels["partners"]),
+                 ("implementers", labels["implementers"]), ("organisations", labels["organisations"])]
+            ),
             partner_cue=CaselessPhrases(cue_phrases),
             partner_list_words=frozenset(cues["partner_list_words"]),
             max_cue_gap=int(cues["max_cue_gap"]),
@@ -75,12 +80,34 @@ def parties_data() -> PartiesData:
             join_gap=re.compile(
                 rf"^\s*(?:,\s*)?(?:{join})\s+(?:the\s+)?[^\n.;:!?()]{{0,{int(cues['max_join_gap'])}}}$", re.IGNORECASE
             ),
-            promoter_before=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in before) + r")\s+(?:the\s+)?$", re.IGNORECASE),
-            promoter_after=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in after) + r")", re.IGNORECASE),
+            # (only whether these match is asked: the alternatives may be reordered, see _factored)
+            promoter_before=re.compile(r"(?<!\w)(?:" + _factored(before) + r")\s+(?:the\s+)?$", re.IGNORECASE),
+            promoter_after=re.compile(r"(?<!\w)(?:" + _factored(after) + r")", re.IGNORECASE),
             max_verb_distance=int(promoter_cues["max_verb_distance"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"parties.toml: missing or malformed key {exc}") from exc
+
+
+def _factored(phrases: Sequence[str]) -> str:
+    """An alternation of ``phrases`` with the prefixes they share written once ("organi(?:sed|zed)").
+
+    The engine tries the alternatives of an alternation one by one, and ignoring case it tries each even
+    where its first character differs: factored, only the phrases that begin with the characters at
+    hand are tried. It matches where the plain alternation matches, though the phrases are not tried
+    in the same order: for patterns only asked whether they match.
+    """
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[:1], []).append(phrase)
+    alternatives = []
+    for first, members in groups.items():
+        if len(members) == 1 or not first:  # (one empty phrase: the group of "" has no other)
+            alternatives.append(re.escape(members[0]))
+            continue
+        prefix = os.path.commonprefix(members)
+        alternatives.append(re.escape(prefix) + "(?:" + _factored([member[len(prefix) :] for member in members]) + ")")
+    return "|".join(alternatives)
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -96,19 +123,21 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?=[{first_letters}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _first_letter_phrase_patterns(phrases: Sequence[str]) -> list[tuple[str, re.Pattern[str]]]:
-    """``_phrase_pattern`` without IGNORECASE, one pattern for each first letter of ``phrases``.
+def _leading_letters_phrase_patterns(phrases: Sequence[str], letters: int = 3) -> list[tuple[str, re.Pattern[str]]]:
+    """``_phrase_pattern`` without IGNORECASE, one pattern for each first few ``letters`` of ``phrases``
+    (fewer when a phrase is shorter).
 
     Each pattern starts with the literal prefix its phrases share, the test of the character before
     the phrase coming after it (``(?<!\\wPREFIX)``): the engine then skips to that prefix in C, where
-    one pattern for all letters would stop at each of them. Within a pattern the phrases keep their
-    order, and at one position only the pattern of the letter there can match, so the match each
-    finds at a position is the one ``_phrase_pattern`` finds there. Each pattern comes with its
-    literal prefix.
+    one pattern for all letters would stop at each of them; a longer prefix ("v sp", not "v") is
+    rarer in a text, so fewer places are tried. Within a pattern the phrases keep their order, and at
+    one position only the pattern of the letters there can match, so the match each finds at a
+    position is the one ``_phrase_pattern`` finds there. Each pattern comes with its literal prefix.
     """
+    letters = min(letters, *map(len, phrases))  # every phrase is that long: one group per position
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
-        groups.setdefault(phrase[0], []).append(phrase)
+        groups.setdefault(phrase[:letters], []).append(phrase)
     patterns = []
     for members in groups.values():
         prefix = os.path.commonprefix(members)
@@ -160,7 +189,7 @@ class CaselessPhrases:
         self._lowered: list[tuple[str, re.Pattern[str]]] | None = None
         self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
         if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
-            self._lowered = _first_letter_phrase_patterns(lowered)
+            self._lowered = _leading_letters_phrase_patterns(lowered)
             self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
@@ -180,19 +209,19 @@ class Parties:
     extra_mentions: tuple[OrgMention, ...]  # list items that no name rule had found
 
 
+def _label_kinds(kinds: Sequence[tuple[str, Sequence[str]]]) -> dict[str, str]:
+    """Label -> the first kind (in the order given) whose labels list it."""
+    label_kinds: dict[str, str] = {}
+    for kind, labels in kinds:
+        for label in labels:
+            label_kinds.setdefault(label, kind)
+    return label_kinds
+
+
 def _label_kind(label: str | None, data: PartiesData) -> str | None:
     if label is None:
         return None
-    key = label.lower().strip()
-    for kind, labels in (
-        ("promoter", data.promoter_labels),
-        ("partners", data.partner_labels),
-        ("implementers", data.implementer_labels),
-        ("organisations", data.organisation_labels),
-    ):
-        if key in labels:
-            return kind
-    return None
+    return data.label_kinds.get(label.lower().strip())
 
 
 def _value_span(segment: Segment) -> tuple[int, int]:
@@ -310,16 +339,17 @@ def _partner_list_bullets(text: str, segments: Sequence[Segment], data: PartiesD
     bullets: list[Segment] = []
     announcing = False
     for segment in segments:
-        if segment.kind == "sentence":
+        kind = segment.kind  # (each attribute read once: a model's attributes are slower to read)
+        if kind == "sentence":
             continue
-        if segment.kind == "bullet":
-            labelled = segment.label is not None and _announces_partners(segment.label, data)
+        if kind == "bullet":
+            label = segment.label
+            labelled = label is not None and _announces_partners(label, data)
             if announcing or labelled:
                 bullets.append(segment)
             continue
-        announcing = _ends_with_colon(text, segment.start, segment.end) and _announces_partners(
-            text[segment.start : segment.end], data
-        )
+        start, end = segment.start, segment.end
+        announcing = _ends_with_colon(text, start, end) and _announces_partners(text[start:end], data)
     return bullets
 
 
@@ -394,7 +424,7 @@ def assign_roles(
             extra.extend(m for m in co_leads if m.rule == "org.coordinated")
     if promoter is None:
         promoter = _leading_mention(text, segments, mentions, partner_keys)
-    if promoter is not None:
+    if promoter is not None and partners:
         entity_at = _entities_by_span(entities)
         partners = [m for m in partners if not _same_entity(m, promoter, entity_at)]
     partners = _unique(partners)
@@ -448,11 +478,10 @@ def _verb_follows(text: str, mention: OrgMention, following: OrgMention | None, 
     clause_end = _CLAUSE_END.search(text, mention.end, limit)
     if clause_end is not None:
         limit = clause_end.start()
-    words = _LETTER_RUN.finditer(text[mention.end : limit])
-    for count, word in enumerate(words):
+    for count, word in enumerate(_LETTER_RUN.finditer(text, mention.end, limit)):  # (offsets in the text)
         if count >= data.max_verb_distance:
             return False
-        if data.promoter_after.match(text, mention.end + word.start()):
+        if data.promoter_after.match(text, word.start()):
             return True
     return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.organisations import (
+    _TOKEN,
     OrgMention,
     _acronym_definitions,
     _acronym_indices,
@@ -20,14 +22,22 @@ from pipeline.extract.organisations import (
     _in_title_case_line,
     _is_acronym,
     _legal_form_pattern,
+    _legal_form_places,
     _legal_form_starts,
+    _mention,
     _name_key,
+    _resolve_overlaps,
     _same_key,
+    _skip_filler,
+    _starts_with_listed_name,
+    _strip_legal,
+    _token_columns,
     find_mentions,
     group_entities,
     lexicon,
     tokenize,
 )
+from pipeline.lexicon import load_data
 
 # folded keys: few letters and single spaces, so that similar names are frequent
 keys = st.lists(st.sampled_from(["a", "b", "c", "z", "s", "centrum", "nadacia", "pontis", "pro"]), max_size=6).map(" ".join)
@@ -53,8 +63,15 @@ def test_same_key_equals_the_difflib_reference(fa: str, fb: str) -> None:
     assert _same_key(fa + "x", fa + "y") == _same_key_reference(fa + "x", fa + "y")
 
 
+def _is_acronym_reference(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and text[0].isalpha()
+
+
 def _acronym_indices_reference(texts: list[str], is_capitalised: list[bool]) -> list[int]:
-    return [index for index, (capitalised, word) in enumerate(zip(is_capitalised, texts)) if capitalised and _is_acronym(word)]
+    return [
+        index for index, (capitalised, word) in enumerate(zip(is_capitalised, texts)) if capitalised and _is_acronym_reference(word)
+    ]
 
 
 _TRICKY = "AaBbŽžİıǅǈⅠⅰⅯⅿ①1٣-'ßẞΣσς"  # title-case letters, upper- and lower-case numerals, digits
@@ -64,14 +81,35 @@ _TRICKY = "AaBbŽžİıǅǈⅠⅰⅯⅿ①1٣-'ßẞΣσς"  # title-case letter
 @given(st.lists(st.text(alphabet=_TRICKY, min_size=1, max_size=5), max_size=12))
 def test_acronym_prefilter_keeps_every_acronym(words: list[str]) -> None:
     capitalised = [word[0].isalnum() and word[0].isupper() for word in words]
-    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+    assert _acronym_indices(words, [i for i, c in enumerate(capitalised) if c]) == _acronym_indices_reference(words, capitalised)
 
 
 def test_acronym_prefilter_on_every_alphanumeric_character() -> None:
     alphanumeric = [chr(code) for code in range(0x110000) if chr(code).isalnum()]
     words = [w for c in alphanumeric for w in ("A" + c, c + "B", "AB" + c, c + c)]
     capitalised = [True] * len(words)
-    assert _acronym_indices(words, capitalised) == _acronym_indices_reference(words, capitalised)
+    assert _acronym_indices(words, [i for i, c in enumerate(capitalised) if c]) == _acronym_indices_reference(words, capitalised)
+
+
+def _token_reference(text: str, start: int, end: int) -> tuple:
+    """The properties of a token, each worked out on its own."""
+    word = text[start:end]
+    is_word = word[0].isalnum()
+    is_capitalised = is_word and word[0].isupper()
+    return word, start, end, word.lower(), is_word, is_capitalised, is_capitalised and _is_acronym_reference(word)
+
+
+# cased symbols (no letters: "Ⓐ" starts a punctuation token), numerals with a case, title-case letters
+_TOKEN_CHARACTERS = "aZ9_ -'.\nčŠ①ⒶⓐⅠⅰǅİΣςAB"
+
+
+@settings(max_examples=1000, deadline=None)
+@example("Ⓐ AB Ⓐb ⒶB")
+@example("AⅠ Aⅰ ABⅰ A-B A'B-c Ab-C Σσ ΣΑ")
+@given(st.text(alphabet=_TOKEN_CHARACTERS, max_size=30))
+def test_token_properties_are_those_of_each_token(text: str) -> None:
+    tokens = tokenize(text)
+    assert [tuple(token) for token in tokens] == [_token_reference(text, token.start, token.end) for token in tokens]
 
 
 def _legal_form_starts_reference(text: str, core: re.Pattern[str]) -> list[int]:
@@ -163,12 +201,14 @@ def _in_title_case_line_reference(text: str, start: int, end: int) -> bool:
 
 
 # words of three to five letters (upper- and title-case digraphs, numerals) and what ends or breaks them
-_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":"]
+_TITLE_PIECES = [" Word", " word", " Wor", " wor", " Slovo", " ⅯⅯⅯⅯ", " Ǆabc", " ǅabc", "1", "_", "-", "\n", ".", ":", " ", ". ", "\u00a0"]
 
 
 @settings(max_examples=1000, deadline=None)
 @example("Word Word Word Word Wor", 0)
 @example("Word Word Word Word Slovo word", 3)
+@example("Word Word Word Word Slovo: \n", 3)
+@example("Word Word Word Word Slovo \u00a0", 3)
 @given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=16).map("".join), st.integers(0, 100))
 def test_title_case_line_equals_the_reference(text: str, position: int) -> None:
     position = min(position, len(text))
@@ -246,3 +286,137 @@ def test_acronym_definitions_equal_the_reference(text: str, spans: list[tuple[in
     mentions = [OrgMention(start, start + length, name, rule) for start, length, name, rule in spans]
     mentions += find_mentions(text)
     assert _acronym_definitions(text, mentions) == _acronym_definitions_reference(text, mentions)
+
+
+_LEGAL_TAIL_REFERENCE = re.compile(r"(?:\s(?:z s|z u|o p s|s r o|a s|o s|o z|n o|n f|zs|zu|ops|sro|as|os|oz|no|nf))+$")
+_FOLDED_WORDS = ["z", "s", "u", "o", "p", "r", "a", "n", "f", "zs", "ops", "sro", "as", "no", "liga", "x", "nadacia"]
+
+
+@settings(max_examples=1000, deadline=None)
+@example("liga o p s")
+@example("liga z s o p s")
+@example("as")
+@given(st.lists(st.sampled_from(_FOLDED_WORDS), max_size=7).map(" ".join))
+def test_strip_legal_equals_the_pattern(folded: str) -> None:
+    assert _strip_legal(folded) == _LEGAL_TAIL_REFERENCE.sub("", folded)
+
+
+def _starts_with_listed_name_reference(folded: str, listed: frozenset[str]) -> bool:
+    words = folded.split(" ")
+    return any(" ".join(words[:count]) in listed for count in range(1, len(words) + 1))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["eea", "grants", "european", "union", "unie", "x", "eeagrants"]), max_size=5).map(" ".join))
+def test_starts_with_listed_name_equals_the_word_prefixes(folded: str) -> None:
+    listed = lexicon().not_organisations | {"eea", "x eea"}
+    assert _starts_with_listed_name(folded, listed) == _starts_with_listed_name_reference(folded, listed)
+
+
+def test_kept_mentions_are_the_dataclass_made_from_the_candidates() -> None:
+    candidate = (3, 9, "Liga", "org.head")
+    made = _mention(candidate)
+    assert made == OrgMention(*candidate) and hash(made) == hash(OrgMention(*candidate)) and made.acronym_of is None
+
+
+def _legal_form_places_reference(text: str, ends: list[int], lex) -> list[int]:
+    places: set[int] = set()
+    for form_start in _legal_form_starts(text, lex):
+        for name_end in range(max(form_start - 2, 0), form_start + 1):
+            index = bisect_left(ends, name_end)
+            if index + 1 < len(ends) and ends[index] == name_end:
+                places.add(index + 1)
+    return sorted(places)
+
+
+@settings(max_examples=500, deadline=None)
+@example("z.s.")
+@example("Liga z.s.")
+@given(st.lists(st.sampled_from(["z", "s", "o", "p", "spol", "Liga", ".", ". ", " ", ", ", ",", "\n", "x"]), max_size=20).map("".join))
+def test_legal_form_places_are_those_of_each_form_start(text: str) -> None:
+    lex = lexicon()
+    ends = [token.end for token in tokenize(text)]
+    assert _legal_form_places(text, ends, lex) == _legal_form_places_reference(text, ends, lex)
+
+
+def _resolve_overlaps_reference(candidates: list[tuple[int, int, str, str]], names_organisation) -> list[tuple[int, int, str, str]]:
+    """The candidates naming an organisation, best first; each one overlapping one taken before left out."""
+    rank = {"org.head": 1, "org.legal_form": 1, "org.cue": 2, "org.acronym": 3}
+    kept = [candidate for candidate in candidates if names_organisation(candidate[2])]
+    taken: list[tuple[int, int, str, str]] = []
+    for candidate in sorted(kept, key=lambda m: (rank[m[3]], -(m[1] - m[0]), m[0])):
+        if all(candidate[1] <= other[0] or other[1] <= candidate[0] for other in taken):
+            taken.append(candidate)
+    return taken
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["Liga", "EEA Grants", "x", "Pontis"]),
+                  st.sampled_from(["org.head", "org.legal_form", "org.cue", "org.acronym"])),
+        max_size=12,
+    )
+)
+def test_overlaps_resolved_as_when_the_names_are_filtered_first(spans: list[tuple[int, int, str, str]]) -> None:
+    candidates = [(start, start + length, name, rule) for start, length, name, rule in spans]
+    names_organisation = lambda name: name not in ("EEA Grants", "x")  # noqa: E731
+    assert _resolve_overlaps(candidates, names_organisation) == _resolve_overlaps_reference(candidates, names_organisation)
+
+
+_LINKED_FULL_NAMES = ["Liga za práva", "Liga za prava", "Nadácia Pontis", "Centrum pro integraci", "Pontis"]
+_LINKED_ACRONYMS = ["LZP", "NP", "CPI", "SIMI"]
+
+
+@st.composite
+def _linked_mentions(draw) -> tuple[str, list[OrgMention]]:
+    """A text naming organisations in full, by acronym, and as "Full Name (ACR)" or "ACR (Full Name)"."""
+    text = ""
+    mentions: list[OrgMention] = []
+    for _ in range(draw(st.integers(0, 10))):
+        full = draw(st.sampled_from(_LINKED_FULL_NAMES))
+        acronym = draw(st.sampled_from(_LINKED_ACRONYMS))
+        full_rule = draw(st.sampled_from(["org.head", "org.cue", "org.acronym"]))
+        form = draw(st.sampled_from(["full", "acronym", "full (acronym)", "acronym (full)"]))
+        text += ". "
+        pieces = {"full": [(full, full_rule)], "acronym": [(acronym, "org.acronym")],
+                  "full (acronym)": [(full, full_rule), (" (", None), (acronym, "org.acronym"), (")", None)],
+                  "acronym (full)": [(acronym, "org.acronym"), (" (", None), (full, full_rule), (")", None)]}[form]
+        for piece, rule in pieces:
+            if rule is not None:
+                mentions.append(OrgMention(len(text), len(text) + len(piece), piece, rule))
+            text += piece
+    return text, mentions
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_linked_mentions())
+def test_grouping_with_acronym_definitions_equals_the_reference(case: tuple[str, list[OrgMention]]) -> None:
+    text, mentions = case
+    assert [entity.mentions for entity in group_entities(text, mentions)] == _group_reference(text, mentions)
+
+
+def _skip_filler_reference(lower: list[str], texts: list[str], k: int, fillers: list[tuple[str, ...]]) -> int:
+    """Past every filler (tried in the data's order) and comma from token ``k``."""
+    if k < len(lower):
+        for filler in fillers:
+            if tuple(lower[k : k + len(filler)]) == filler:
+                return _skip_filler_reference(lower, texts, k + len(filler), fillers)
+        if texts[k] == ",":
+            return _skip_filler_reference(lower, texts, k + 1, fillers)
+    return k
+
+
+_FILLER_PIECES = ["is", "Is", "are", "s", "názvem", "názvom", "for", "example", "such", "as", "e", "g", ".", ",", "like",
+                  "called", "např", "Liga", " "]
+
+
+@settings(max_examples=500, deadline=None)
+@example("s názvom Liga")
+@example("is, for example, Liga")
+@given(st.lists(st.sampled_from(_FILLER_PIECES), max_size=12).map(" ".join))
+def test_fillers_skipped_as_when_every_filler_is_tried(text: str) -> None:
+    fillers = [tuple(_TOKEN.findall(filler.lower())) for filler in load_data("organisations")["shared"]["cue_fillers"]]
+    t = _token_columns(text)
+    for k in range(t.count + 1):
+        assert _skip_filler(t, k, lexicon()) == _skip_filler_reference(t.lower, t.text, k, fillers)
