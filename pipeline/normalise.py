@@ -604,15 +604,40 @@ _MAX_SHORT_LINE = 200
 def fold(text: str) -> str:
     """Case, diacritics and punctuation folded away: "Přeskočit na obsah:" -> "preskocit na obsah"."""
     folded = text.casefold()
-    if not folded.isascii():
-        folded = _strip_diacritics(folded)
-    return _FOLD_SPLIT_RE.sub(" ", folded).strip()
+    if folded.isascii():
+        return _ascii_words(folded.encode("ascii"))
+    if _not_latin_letter_or_mark().search(folded) is None:
+        # decomposed, such text is ASCII and Latin marks: dropping what is not ASCII drops the marks
+        return _ascii_words(unicodedata.normalize("NFD", folded).encode("ascii", "ignore"))
+    return _FOLD_SPLIT_RE.sub(" ", _strip_diacritics(folded)).strip()
+
+
+# In ASCII, ``_FOLD_SPLIT_RE`` matches every byte but letters and digits.
+_ASCII_SEPARATORS = bytes(byte if chr(byte).isalnum() else ord(" ") for byte in range(256))
+
+
+def _ascii_words(ascii_text: bytes) -> str:
+    """``_FOLD_SPLIT_RE.sub(" ", text).strip()`` of an ASCII text, as its bytes: a byte-for-byte
+    translation and a split, where the substitution makes a string per separator."""
+    return b" ".join(ascii_text.translate(_ASCII_SEPARATORS).split()).decode("ascii")
 
 
 # The combining diacritical marks block without U+034F (the grapheme joiner is not a combining mark).
-_LATIN_MARKS_RE = re.compile(
-    "[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))) + "]+"
-)
+_LATIN_MARKS = "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code)))
+_LATIN_MARKS_RE = re.compile(f"[{_LATIN_MARKS}]+")
+
+
+@cache
+def _not_latin_letter_or_mark() -> re.Pattern[str]:
+    """A character outside ASCII whose canonical decomposition holds more than ASCII and Latin marks
+    (so not "ř", "é", a Latin mark itself)."""
+    simple = frozenset(_LATIN_MARKS) | frozenset(map(chr, range(0x80)))
+    decomposing = "".join(
+        chr(code)
+        for code in range(0x80, 0x10000)
+        if simple.issuperset(unicodedata.normalize("NFD", chr(code)))
+    )
+    return re.compile(f"[^\x00-\x7f{re.escape(decomposing)}]")
 
 
 def _strip_diacritics(text: str) -> str:
