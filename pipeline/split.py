@@ -32,8 +32,8 @@ _AFTER_WHICH = _SENTENCE_END | _CLOSING  # token texts after which a sentence ma
 # a day or month number at the end of a token ("21", "2012–31")
 _DAY = re.compile(r"(?:^|\D)(?:0?[1-9]|[12]\d|3[01])$")
 _LINE = re.compile(r"[^\n]*")
-# a character without which no token can end a sentence (see _starts_sentence)
-_BOUNDARY_CHARACTER = re.compile("[" + re.escape("".join(sorted(set("".join(_SENTENCE_END))))) + "\n]")
+# the characters without which no token can end a sentence (see _starts_sentence)
+_BOUNDARY_MARKS = (*sorted(set("".join(_SENTENCE_END))), "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,25 +278,31 @@ def _windows(text: str) -> list[tuple[int, int]]:
     """
     backwards = text[::-1]
     size = len(text)
+    pieces: list[tuple[int, int]] = []
+    # Each mark character is looked for on its own (str.find reads a text many times faster than a
+    # search for a set of characters); the stretches of all of them are merged after.
+    for mark in _BOUNDARY_MARKS:
+        position = text.find(mark)
+        while position >= 0:
+            if mark == "\n":
+                after = _NEXT_CHUNK.match(text, position)
+                if after is None:
+                    break  # only white space follows: no sentence can start
+                settled, end = after.start(1), after.end()
+                before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
+                start = size - before.end() if before is not None else after.start(1)
+            else:
+                after = _CHUNK_REST_AND_NEXT.match(text, position)
+                settled, end = after.end(1), after.end()
+                if end == position + 1:
+                    break  # the text's last mark, with no token after it: no sentence can start
+                start = size - _CHUNK_REST.match(backwards, size - position).end()
+            pieces.append((start, end))
+            # marks before ``settled`` need nothing more (same chunk, or same white space)
+            position = text.find(mark, settled)
+    pieces.sort()
     windows: list[list[int]] = []
-    settled = 0  # marks before this position need nothing more (same chunk, or same white space)
-    for mark in _BOUNDARY_CHARACTER.finditer(text):
-        position = mark.start()
-        if position < settled:
-            continue
-        if text[position] == "\n":
-            after = _NEXT_CHUNK.match(text, position)
-            if after is None:
-                break  # only white space follows: no sentence can start
-            settled, end = after.start(1), after.end()
-            before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
-            start = size - before.end() if before is not None else after.start(1)
-        else:
-            after = _CHUNK_REST_AND_NEXT.match(text, position)
-            settled, end = after.end(1), after.end()
-            if end == position + 1:
-                break  # the text's last mark, with no token after it: no sentence can start
-            start = size - _CHUNK_REST.match(backwards, size - position).end()
+    for start, end in pieces:
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:

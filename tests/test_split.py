@@ -1,10 +1,20 @@
+import re
 from functools import cache
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.split import _DAY, _is_day_number, _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
+from pipeline.split import (
+    _DAY,
+    _is_day_number,
+    _nlp,
+    _trimmed_spans,
+    _windows,
+    sentence_spans,
+    sentence_spans_of,
+    split,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -151,3 +161,34 @@ def test_day_number_check_equals_the_day_pattern(word: str) -> None:
 def test_texts_split_together_equal_each_text_tokenized_whole(texts: list[str]) -> None:
     # the windows of all texts are tokenized in one call and read by one pass of the rules
     assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
+
+
+def reference_windows(text: str) -> list[tuple[int, int]]:
+    """The windows found the plain way: every sentence-final mark and line break, in text order, each
+    adding its chunk (or the chunk before the line break) and the chunk after; overlapping ones merged."""
+    windows: list[list[int]] = []
+    for mark in re.finditer(r"[.!?…\n]", text):
+        position = mark.start()
+        if text[position] == "\n":
+            after = re.compile(r"\s+(\S+)").match(text, position)
+            if after is None:
+                continue
+            before = re.search(r"\S+\s*\Z", text[:position])
+            start, end = (before.start() if before else after.start(1)), after.end()
+        else:
+            after = re.compile(r"\S*(?:\s+\S+)?").match(text, position)
+            end = after.end()
+            if end == position + 1:
+                continue
+            start = re.search(r"\S*\Z", text[:position]).start()
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SENTENCE_PIECES, max_size=40).map("".join))
+def test_windows_equal_those_found_mark_by_mark(text: str) -> None:
+    assert _windows(text) == reference_windows(text)
