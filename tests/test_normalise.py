@@ -502,3 +502,23 @@ def test_fold_of_every_bmp_character_equals_the_plain_fold() -> None:
 @given(st.text(alphabet=st.sampled_from(list("aZ čžÇñØßłİſK\u212a\u034f\u0301\u0340·-_.,€ \t\u037e")), max_size=20))
 def test_fold_equals_the_plain_fold(text: str) -> None:
     assert fold(text) == reference_fold(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*normalise_module._MOJIBAKE_LEADS[::3], *normalise_module._MOJIBAKE_CONTINUATIONS[::7], "a", "ř", " ", "ď", "Ď"]
+        ),
+        max_size=12,
+    )
+)
+def test_mojibake_found_lead_by_lead_as_by_one_search(text: str) -> None:
+    assert normalise_module._has_mojibake(text) == (normalise_module._MOJIBAKE_RE.search(text) is not None)
+
+
+def test_every_mojibake_pair_is_found_lead_by_lead() -> None:
+    for lead in normalise_module._MOJIBAKE_LEADS:
+        for continuation in normalise_module._MOJIBAKE_CONTINUATIONS:
+            assert normalise_module._has_mojibake(f"ab{lead}{continuation}c")
+        assert not normalise_module._has_mojibake(f"{lead}a{lead}")
