@@ -444,10 +444,14 @@ def _trimmed_segment(
 ) -> Segment:
     """``_segment`` of a span known to hold no white space at either end."""
     language = detect_span(counted, start, end, document_language)
-    # the model's validator called with a dict: a third faster than keyword arguments, same model
-    return _validate_segment(
-        {"kind": kind, "start": start, "end": end, "language": language, "label": label, "value_start": value_start}
-    )
+    # the model's validator called with a dict: a third faster than keyword arguments, same model; a
+    # field left out takes its default (None) without being validated
+    fields: dict[str, str | int] = {"kind": kind, "start": start, "end": end, "language": language}
+    if label is not None:
+        fields["label"] = label
+    if value_start is not None:
+        fields["value_start"] = value_start
+    return _validate_segment(fields)
 
 
 def split(text: str, document_language: str, counted: TextScores | None = None) -> list[Segment]:
