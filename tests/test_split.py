@@ -192,3 +192,27 @@ def reference_windows(text: str) -> list[tuple[int, int]]:
 @given(st.lists(SENTENCE_PIECES, max_size=40).map("".join))
 def test_windows_equal_those_found_mark_by_mark(text: str) -> None:
     assert _windows(text) == reference_windows(text)
+
+
+@cache
+def _stock_suffix_search():  # type: ignore[no-untyped-def]
+    import spacy
+
+    return spacy.blank("xx").tokenizer.suffix_search
+
+
+# every one-character suffix, the suffixes of several characters and what their look-behinds read
+SUFFIX_PIECES = st.sampled_from(
+    [*"…,:;!?¿()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉⟦⟧—–", "……", "...", "'s", "’S", "+",
+     "°C.", "$", "US$", "€", "km", "m²", "%", "1", "2021", "a", "Ab", "ŽENA", "slovo", ".", "©", "\n", "-", "ž"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SUFFIX_PIECES, max_size=6).map("".join))
+def test_suffix_search_finds_what_spacys_finds(text: str) -> None:
+    from pipeline.split import _suffix_search
+
+    ours = _suffix_search(_nlp().Defaults.suffixes)(text)
+    stock = _stock_suffix_search()(text)
+    assert (ours and ours.span()) == (stock and stock.span())
