@@ -189,32 +189,87 @@ def _nlp() -> Language:
     # and amounts make most words of a document new, so only the flags the rules read are worked out.
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {attribute: getters[attribute] for attribute in _LEXEME_FLAGS}
-    nlp.tokenizer.suffix_search = _suffix_search(nlp.Defaults.suffixes)
+    nlp.tokenizer.suffix_search = _suffix_pattern(tuple(nlp.Defaults.suffixes)).search
+    nlp.tokenizer.infix_finditer = _infix_pattern(tuple(nlp.Defaults.infixes)).finditer
     nlp.add_pipe("report_sentences")
     return nlp
 
 
-def _suffix_search(suffixes: Sequence[str]) -> Callable[[str], re.Match[str] | None]:
-    """The search ``spacy.util.compile_suffix_regex(suffixes)`` makes, with the suffixes that are one
-    plain character merged into one character set.
+# --- the tokenizer's affix searches ---------------------------------------------------------------
+#
+# spaCy's tokenizer looks for a suffix and for infixes in every token it has not met before, with one
+# search each over all the language's affix expressions: the engine tries every position with every
+# expression in turn. Written so that each try is cheap, the same searches find the same matches:
+# - an expression for one character of a large set that reaches beyond the Basic Multilingual Plane
+#   (the symbols) is tested range by range; its characters within the plane, listed, are one table
+#   look-up, and the rest is tried only at a character beyond the plane;
+# - an expression that opens with a look-behind is tried in full at every position; with its first
+#   character ahead of the look-behind ("(?<=[0-9])\." as "\.(?<=[0-9]\.)") the try ends at once
+#   where that character is not;
+# - a suffix ends with the token ("$"), so the suffix that matches at the leftmost position does not
+#   change the match: the suffixes of one character are merged into one set.
 
-    The tokenizer searches each new token for a suffix: the search tries every position with every
-    suffix in turn, and one set test in place of some seventy single characters makes each try several
-    times cheaper. Every suffix ends with the token ("$"), so the match found at the leftmost position
-    is the same whichever of the suffixes matches there.
-    """
+_LAST_BMP_CHARACTER = 0xFFFF
+_BEYOND_BMP_AHEAD = "(?=[\\U00010000-\\U0010FFFF])"
+# one character standing for itself ("…", "\!") or a set of characters ("[:<>=/]")
+_ONE_CHARACTER = re.compile(r"[^\\.^$*+?{}\[\]|()]|\\[^0-9A-Za-z]|\[(?:\\.|[^\\\[\]])*\]", re.DOTALL)
+_QUANTIFIERS = frozenset("*+?{")
+
+
+@cache
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose search finds what ``spacy.util.compile_suffix_regex(suffixes).search`` finds."""
     pieces = [piece for piece in suffixes if piece.strip()]
-    characters = [piece[-1] for piece in pieces if _one_plain_character(piece)]
-    others = [piece for piece in pieces if not _one_plain_character(piece)]
-    merged = "[" + "".join(map(re.escape, characters)) + "]"
-    return re.compile("|".join(piece + "$" for piece in ([merged] if characters else []) + others)).search
+    single = [piece for piece in pieces if _ONE_CHARACTER.fullmatch(piece)]
+    alternatives = [_character_first(piece) for piece in pieces if not _ONE_CHARACTER.fullmatch(piece)]
+    if single:
+        beyond_bmp = _BEYOND_BMP_AHEAD + "(?:" + "|".join(single) + ")"
+        alternatives = [_bmp_set("|".join(single)), beyond_bmp, *alternatives]
+    return re.compile("|".join(piece + "$" for piece in alternatives))
 
 
-def _one_plain_character(piece: str) -> bool:
-    """Is the regular expression ``piece`` one character standing for itself ("…", "\\!")."""
-    if len(piece) == 1:
-        return piece not in ".^$*+?{}[]\\|()"
-    return len(piece) == 2 and piece[0] == "\\" and not piece[1].isalnum()
+@cache
+def _infix_pattern(infixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose finditer finds what ``spacy.util.compile_infix_regex(infixes).finditer`` finds
+    (the expressions stay in their order: at one position, the first that matches decides the length)."""
+    alternatives: list[str] = []
+    for piece in (piece for piece in infixes if piece.strip()):
+        if piece.startswith("[") and _ONE_CHARACTER.fullmatch(piece):
+            alternatives += [_bmp_set(piece), _BEYOND_BMP_AHEAD + piece]
+        else:
+            alternatives.append(_character_first(piece))
+    return re.compile("|".join(alternatives))
+
+
+def _bmp_set(expression: str) -> str:
+    """A character set of the characters of the Basic Multilingual Plane that ``expression`` (of one
+    character) matches; a set that matches nothing when there are none."""
+    found = sorted(set(re.findall(expression, "".join(map(chr, range(_LAST_BMP_CHARACTER + 1))))))
+    return "[" + "".join(map(re.escape, found)) + "]" if found else "(?!)"
+
+
+def _character_first(expression: str) -> str:
+    """``expression`` with the look-behind it opens with moved after the character that follows it
+    ("(?<=[0-9])\\." as "\\.(?<=[0-9]\\.)"), or as it is when it has no such shape."""
+    if not expression.startswith("(?<="):
+        return expression
+    for end in (index for index, character in enumerate(expression) if character == ")"):
+        try:
+            re.compile(expression[: end + 1])  # the look-behind's own closing parenthesis
+        except re.error:
+            continue
+        rest = expression[end + 1 :]
+        character = _ONE_CHARACTER.match(rest)
+        if character is None or rest[character.end() : character.end() + 1] in _QUANTIFIERS:
+            return expression
+        first = character.group()
+        moved = first + "(?<=" + expression[4:end] + first + ")" + rest[character.end() :]
+        try:
+            re.compile(moved)
+        except re.error:
+            return expression  # e.g. a look-behind of more than one width
+        return moved
+    return expression
 
 
 # spaCy keeps every string it has seen in its vocabulary, so over a long run memory grows with every

@@ -195,24 +195,44 @@ def test_windows_equal_those_found_mark_by_mark(text: str) -> None:
 
 
 @cache
-def _stock_suffix_search():  # type: ignore[no-untyped-def]
+def _stock_affixes():  # type: ignore[no-untyped-def]
     import spacy
 
-    return spacy.blank("xx").tokenizer.suffix_search
+    tokenizer = spacy.blank("xx").tokenizer
+    return tokenizer.suffix_search, tokenizer.infix_finditer
 
 
-# every one-character suffix, the suffixes of several characters and what their look-behinds read
-SUFFIX_PIECES = st.sampled_from(
+def _our_affixes():  # type: ignore[no-untyped-def]
+    tokenizer = _nlp().tokenizer
+    return tokenizer.suffix_search, tokenizer.infix_finditer
+
+
+def assert_affixes_found_as_spacy_finds_them(text: str) -> None:
+    (suffix, infixes), (stock_suffix, stock_infixes) = _our_affixes(), _stock_affixes()
+    ours, stock = suffix(text), stock_suffix(text)
+    assert (ours and ours.span()) == (stock and stock.span()), text
+    assert [match.span() for match in infixes(text)] == [match.span() for match in stock_infixes(text)], text
+
+
+# every one-character suffix, the suffixes of several characters, infixes, and what their look-behinds
+# and look-aheads read
+AFFIX_PIECES = st.sampled_from(
     [*"…,:;!?¿()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉⟦⟧—–", "……", "...", "'s", "’S", "+",
-     "°C.", "$", "US$", "€", "km", "m²", "%", "1", "2021", "a", "Ab", "ŽENA", "slovo", ".", "©", "\n", "-", "ž"]
+     "°C.", "$", "US$", "€", "km", "m²", "%", "1", "2021", "a", "Ab", "ŽENA", "slovo", ".", "©", "\n", "-", "--", "ž",
+     "^", "/", "=", "~", "ё", "Я", "\U0001F600", "\U0001EE00", "\U00020000", "ﬀ", "Ⅻ"]
 )
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(SUFFIX_PIECES, max_size=6).map("".join))
-def test_suffix_search_finds_what_spacys_finds(text: str) -> None:
-    from pipeline.split import _suffix_search
+@settings(max_examples=600, deadline=None)
+@given(st.lists(AFFIX_PIECES, max_size=7).map("".join))
+def test_affix_searches_find_what_spacys_find(text: str) -> None:
+    assert_affixes_found_as_spacy_finds_them(text)
 
-    ours = _suffix_search(_nlp().Defaults.suffixes)(text)
-    stock = _stock_suffix_search()(text)
-    assert (ours and ours.span()) == (stock and stock.span())
+
+def test_affix_searches_read_every_character_as_spacys_do() -> None:
+    # the sets of one character were listed for the Basic Multilingual Plane: every character is tried
+    # alone, after a letter and a digit, and before a letter
+    for code_point in [*range(0x10000), *range(0x10000, 0x110000, 97)]:
+        character = chr(code_point)
+        for text in (character, f"a{character}", f"1{character}", f"{character}A", f"a{character}b"):
+            assert_affixes_found_as_spacy_finds_them(text)
