@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress
+from typing import NamedTuple
 
 import numpy as np
 
@@ -52,7 +53,19 @@ def _bmp_letters() -> np.ndarray:
 
 def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
     """The starts and the ends of the words of ``text`` (``_WORD_PIECES``), or None when it holds a
-    character beyond the Basic Multilingual Plane.
+    character beyond the Basic Multilingual Plane."""
+    arrays = _word_arrays(text)
+    return None if arrays is None else (arrays.starts.tolist(), arrays.ends.tolist())
+
+
+class _WordArrays(NamedTuple):
+    starts: np.ndarray
+    ends: np.ndarray
+    first_units: np.ndarray  # the code unit each word starts with
+
+
+def _word_arrays(text: str) -> _WordArrays | None:
+    """``_word_bounds`` as arrays, with the first code unit of each word; None beyond the plane.
 
     The letters are looked up as an array of code units: no string per word or gap is built. The text
     is read a block at a time, so what is made on the way stays in the CPU's cache however long the
@@ -60,7 +73,9 @@ def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
     """
     table = _bmp_letters()
     size = len(text)
-    changes: list[int] = []
+    changes: list[np.ndarray] = []
+    first_units: list[np.ndarray] = []
+    found_so_far = 0
     for start in range(0, max(size, 1), _BOUNDS_BLOCK):
         end = min(start + _BOUNDS_BLOCK, size)
         # with the character before the block (a non-letter before the text) and, for the last block, a
@@ -70,10 +85,16 @@ def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
         encoded = block.encode("utf-16-le", "surrogatepass")
         if len(encoded) != 2 * len(block):
             return None  # a character beyond the plane takes two code units
-        letters = table.take(np.frombuffer(encoded, np.uint16))
+        units = np.frombuffer(encoded, np.uint16)
+        letters = table.take(units)
         found = (letters[1:] != letters[:-1]).nonzero()[0]
-        changes.extend((found + start).tolist() if start else found.tolist())
-    return changes[0::2], changes[1::2]
+        # the changes at even places of the whole text's count are starts; a start's character follows it
+        first_units.append(units[found[found_so_far % 2 :: 2] + 1])
+        changes.append(found + start if start else found)
+        found_so_far += len(found)
+    every = changes[0] if len(changes) == 1 else np.concatenate(changes)
+    firsts = first_units[0] if len(first_units) == 1 else np.concatenate(first_units)
+    return _WordArrays(every[0::2], every[1::2], firsts)
 
 
 _BOUNDS_BLOCK = 1 << 16  # characters
@@ -103,6 +124,7 @@ class LanguageData:
     min_words: int
     score_keys: dict[str, tuple[str, ...]]  # lower-cased function word -> the scores it counts for
     marker_letters: tuple[tuple[str, str], ...]  # (language, letter), in a fixed order
+    function_word_starts: np.ndarray  # see _function_word_starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +155,10 @@ def language_data() -> LanguageData:
     if any(not isinstance(letter, str) or not letter for profile in profiles for letter in profile.letters):
         raise LexiconError("language.toml: a marker letter is empty or not a string")
     marker_letters = tuple((profile.code, letter) for profile in profiles for letter in sorted(profile.letters))
-    return LanguageData(supported, profiles, shared, share, min_words, _score_keys(profiles, shared), marker_letters)
+    score_keys = _score_keys(profiles, shared)
+    return LanguageData(
+        supported, profiles, shared, share, min_words, score_keys, marker_letters, _function_word_starts(score_keys)
+    )
 
 
 def _score_keys(profiles: tuple[LanguageProfile, ...], shared: frozenset[str]) -> dict[str, tuple[str, ...]]:
@@ -145,6 +170,25 @@ def _score_keys(profiles: tuple[LanguageProfile, ...], shared: frozenset[str]) -
     for word in shared:
         keys.setdefault(word, []).append("slavic")
     return {word: tuple(codes) for word, codes in keys.items()}
+
+
+# the bit of function words of this many letters or more
+_LONGEST_LENGTH_BIT = 62
+
+
+def _function_word_starts(score_keys: dict[str, tuple[str, ...]]) -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: bit n is set when a function word of n letters
+    starts with its lower case (bit ``_LONGEST_LENGTH_BIT``: of that many letters or more)."""
+    lengths_by_first: dict[str, int] = {}
+    for word in score_keys:
+        bit = 1 << min(len(word), _LONGEST_LENGTH_BIT)
+        lengths_by_first[word[0]] = lengths_by_first.get(word[0], 0) | bit
+    table = np.zeros(_LAST_BMP_CHARACTER + 1, np.int64)
+    for code in range(_LAST_BMP_CHARACTER + 1):
+        bits = lengths_by_first.get(chr(code).lower())
+        if bits is not None:
+            table[code] = bits
+    return table
 
 
 @cache
@@ -192,8 +236,8 @@ class TextScores:
     def __init__(self, text: str) -> None:
         data = language_data()
         self.text = text
-        self._word_starts, self._word_ends, words = _words(text)
-        self._points = _score_points(text, words, self._word_starts, data)
+        self._word_starts, self._word_ends, keyed_starts, keyed_words = _words(text)
+        self._points = _score_points(text, keyed_words, keyed_starts, data)
         self._cs_sk_slavic_en = (self._points["cs"], self._points["sk"], self._points["slavic"], self._points["en"])
         # marker "letters" of several characters are counted per span: occurrences of such a string may
         # overlap, and str.count counts them from the span's start
@@ -241,19 +285,32 @@ class TextScores:
         )
 
 
-def _words(text: str) -> tuple[list[int], list[int], list[str]]:
-    """The starts and ends of the words of ``text``, and the words lower-cased."""
-    bounds = _word_bounds(text)
-    if bounds is None:
+def _words(text: str) -> tuple[list[int], list[int], list[int], list[str]]:
+    """The starts and ends of the words of ``text``; and the starts and lower-cased forms of the words
+    that may be function words (by their length and first letter: the others are not looked up)."""
+    arrays = _word_arrays(text)
+    if arrays is None:
         # the text cut into [gap, word, gap, word, ..., gap]: word offsets come from the piece lengths
         pieces, words = _pieces_and_words(text)
         offsets = list(accumulate(map(len, pieces)))
-        return offsets[0::2][:-1], offsets[1::2], words
-    starts, ends = bounds
+        starts = offsets[0::2][:-1]
+        return starts, offsets[1::2], starts, words
+    starts, ends = arrays.starts.tolist(), arrays.ends.tolist()
     lowered = lower_per_character(text)
-    if lowered is not None:
-        return starts, ends, [lowered[start:end] for start, end in zip(starts, ends)]
-    return starts, ends, [text[start:end].lower() for start, end in zip(starts, ends)]
+    if lowered is None:
+        return starts, ends, starts, [text[start:end].lower() for start, end in zip(starts, ends)]
+    # a slice of ``lowered`` is its word's own lower case, one character for one: a function word's
+    # length and first letter are those of the word
+    chosen = _may_be_function_words(arrays, language_data().function_word_starts)
+    chosen_starts, chosen_ends = arrays.starts[chosen].tolist(), arrays.ends[chosen].tolist()
+    return starts, ends, chosen_starts, [lowered[start:end] for start, end in zip(chosen_starts, chosen_ends)]
+
+
+def _may_be_function_words(arrays: _WordArrays, function_word_starts: np.ndarray) -> np.ndarray:
+    """The indices of the words whose length and lower-cased first letter are those of a function word
+    (``function_word_starts``: see ``_function_word_starts``)."""
+    lengths = np.minimum(arrays.ends - arrays.starts, _LONGEST_LENGTH_BIT)
+    return ((function_word_starts.take(arrays.first_units) >> lengths) & 1).nonzero()[0]
 
 
 def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
@@ -272,7 +329,7 @@ def _pieces_and_words(text: str) -> tuple[list[str], list[str]]:
 def _score_points(text: str, words: list[str], word_starts: list[int], data: LanguageData) -> dict[str, list[int]]:
     """Per score: the sorted offsets of its function words' starts and of its one-character marker letters.
 
-    ``words``: the words of ``text``, lower-cased.
+    ``words``: words of ``text``, lower-cased, among them all its function words; ``word_starts``: theirs.
     """
     score_keys = data.score_keys
     points: dict[str, list[int]] = {code: [] for code in (*(p.code for p in data.profiles), "slavic")}

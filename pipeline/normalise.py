@@ -67,8 +67,9 @@ _BULLET_CHARS = "•●▪◦‣∙·*–\\-○■□▫►▸➢➤◆♦✓✔
 _BULLET_RE = re.compile(f" *([{_BULLET_CHARS}])( ) *")
 
 
-def _mojibake_pattern() -> re.Pattern[str]:
-    """A lead byte of a UTF-8 sequence followed by a continuation byte, as misread single-byte text.
+def _mojibake_characters() -> tuple[str, str]:
+    """The characters a lead byte of a UTF-8 sequence and a continuation byte become in misread
+    single-byte text.
 
     Leads are restricted to the bytes that start the characters these documents use (Latin-1 and
     Latin Extended-A letters, general punctuation, Greek, Cyrillic, BOM), so that genuine Czech pairs
@@ -81,10 +82,25 @@ def _mojibake_pattern() -> re.Pattern[str]:
     for codec in ("latin-1", "cp1252", "cp1250", "iso-8859-2"):
         leads.update(lead_bytes.decode(codec, errors="ignore"))
         continuations.update(continuation_bytes.decode(codec, errors="ignore"))
-    return re.compile(f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(continuations)))}]")
+    return "".join(sorted(leads)), "".join(sorted(continuations))
 
 
-_MOJIBAKE_RE = _mojibake_pattern()
+_MOJIBAKE_LEADS, _MOJIBAKE_CONTINUATIONS = _mojibake_characters()
+# A lead followed by a continuation: mojibake.
+_MOJIBAKE_RE = re.compile(f"[{re.escape(_MOJIBAKE_LEADS)}][{re.escape(_MOJIBAKE_CONTINUATIONS)}]")
+# The same for one lead at a time: a search that opens with one character skips to it at once, where
+# one for a set of characters tests every character of the text against the set.
+_MOJIBAKE_AFTER_LEAD = {
+    lead: re.compile(f"{re.escape(lead)}[{re.escape(_MOJIBAKE_CONTINUATIONS)}]") for lead in _MOJIBAKE_LEADS
+}
+
+
+def _has_mojibake(text: str) -> bool:
+    """``_MOJIBAKE_RE.search(text) is not None``, read lead by lead: most texts hold none of them,
+    and ``in`` finds that out for each far faster than one search for all."""
+    return any(_MOJIBAKE_AFTER_LEAD[lead].search(text) for lead in _MOJIBAKE_LEADS if lead in text)
+
+
 # ftfy is rerun on its own output until nothing changes; real text settles after one round.
 _MAX_REPAIR_ROUNDS = 3
 # Code pages that UTF-8 text is misread with, tried in turn before ftfy.
@@ -186,7 +202,7 @@ def normalise(raw: str) -> NormalisedText:
     """Normalise ``raw`` (see the module doc); pure and idempotent."""
     # Mojibake can only be present, or appear once invisible characters go and accents compose, when
     # one of these holds; most documents take the plain path, without any per-line mojibake check.
-    if unicodedata.is_normalized("NFC", raw) and not _MOJIBAKE_RE.search(raw):
+    if unicodedata.is_normalized("NFC", raw) and not _has_mojibake(raw):
         plain = _normalise_plain(raw)
         if plain is not None:
             return plain
@@ -604,15 +620,40 @@ _MAX_SHORT_LINE = 200
 def fold(text: str) -> str:
     """Case, diacritics and punctuation folded away: "Přeskočit na obsah:" -> "preskocit na obsah"."""
     folded = text.casefold()
-    if not folded.isascii():
-        folded = _strip_diacritics(folded)
-    return _FOLD_SPLIT_RE.sub(" ", folded).strip()
+    if folded.isascii():
+        return _ascii_words(folded.encode("ascii"))
+    if _not_latin_letter_or_mark().search(folded) is None:
+        # decomposed, such text is ASCII and Latin marks: dropping what is not ASCII drops the marks
+        return _ascii_words(unicodedata.normalize("NFD", folded).encode("ascii", "ignore"))
+    return _FOLD_SPLIT_RE.sub(" ", _strip_diacritics(folded)).strip()
+
+
+# In ASCII, ``_FOLD_SPLIT_RE`` matches every byte but letters and digits.
+_ASCII_SEPARATORS = bytes(byte if chr(byte).isalnum() else ord(" ") for byte in range(256))
+
+
+def _ascii_words(ascii_text: bytes) -> str:
+    """``_FOLD_SPLIT_RE.sub(" ", text).strip()`` of an ASCII text, as its bytes: a byte-for-byte
+    translation and a split, where the substitution makes a string per separator."""
+    return b" ".join(ascii_text.translate(_ASCII_SEPARATORS).split()).decode("ascii")
 
 
 # The combining diacritical marks block without U+034F (the grapheme joiner is not a combining mark).
-_LATIN_MARKS_RE = re.compile(
-    "[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))) + "]+"
-)
+_LATIN_MARKS = "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code)))
+_LATIN_MARKS_RE = re.compile(f"[{_LATIN_MARKS}]+")
+
+
+@cache
+def _not_latin_letter_or_mark() -> re.Pattern[str]:
+    """A character outside ASCII whose canonical decomposition holds more than ASCII and Latin marks
+    (so not "ř", "é", a Latin mark itself)."""
+    simple = frozenset(_LATIN_MARKS) | frozenset(map(chr, range(0x80)))
+    decomposing = "".join(
+        chr(code)
+        for code in range(0x80, 0x10000)
+        if simple.issuperset(unicodedata.normalize("NFD", chr(code)))
+    )
+    return re.compile(f"[^\x00-\x7f{re.escape(decomposing)}]")
 
 
 def _strip_diacritics(text: str) -> str:

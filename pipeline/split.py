@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -32,8 +32,8 @@ _AFTER_WHICH = _SENTENCE_END | _CLOSING  # token texts after which a sentence ma
 # a day or month number at the end of a token ("21", "2012–31")
 _DAY = re.compile(r"(?:^|\D)(?:0?[1-9]|[12]\d|3[01])$")
 _LINE = re.compile(r"[^\n]*")
-# a character without which no token can end a sentence (see _starts_sentence)
-_BOUNDARY_CHARACTER = re.compile("[" + re.escape("".join(sorted(set("".join(_SENTENCE_END))))) + "\n]")
+# the characters without which no token can end a sentence (see _starts_sentence)
+_BOUNDARY_MARKS = (*sorted(set("".join(_SENTENCE_END))), "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +189,87 @@ def _nlp() -> Language:
     # and amounts make most words of a document new, so only the flags the rules read are worked out.
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {attribute: getters[attribute] for attribute in _LEXEME_FLAGS}
+    nlp.tokenizer.suffix_search = _suffix_pattern(tuple(nlp.Defaults.suffixes)).search
+    nlp.tokenizer.infix_finditer = _infix_pattern(tuple(nlp.Defaults.infixes)).finditer
     nlp.add_pipe("report_sentences")
     return nlp
+
+
+# --- the tokenizer's affix searches ---------------------------------------------------------------
+#
+# spaCy's tokenizer looks for a suffix and for infixes in every token it has not met before, with one
+# search each over all the language's affix expressions: the engine tries every position with every
+# expression in turn. Written so that each try is cheap, the same searches find the same matches:
+# - an expression for one character of a large set that reaches beyond the Basic Multilingual Plane
+#   (the symbols) is tested range by range; its characters within the plane, listed, are one table
+#   look-up, and the rest is tried only at a character beyond the plane;
+# - an expression that opens with a look-behind is tried in full at every position; with its first
+#   character ahead of the look-behind ("(?<=[0-9])\." as "\.(?<=[0-9]\.)") the try ends at once
+#   where that character is not;
+# - a suffix ends with the token ("$"), so the suffix that matches at the leftmost position does not
+#   change the match: the suffixes of one character are merged into one set.
+
+_LAST_BMP_CHARACTER = 0xFFFF
+_BEYOND_BMP_AHEAD = "(?=[\\U00010000-\\U0010FFFF])"
+# one character standing for itself ("…", "\!") or a set of characters ("[:<>=/]")
+_ONE_CHARACTER = re.compile(r"[^\\.^$*+?{}\[\]|()]|\\[^0-9A-Za-z]|\[(?:\\.|[^\\\[\]])*\]", re.DOTALL)
+_QUANTIFIERS = frozenset("*+?{")
+
+
+@cache
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose search finds what ``spacy.util.compile_suffix_regex(suffixes).search`` finds."""
+    pieces = [piece for piece in suffixes if piece.strip()]
+    single = [piece for piece in pieces if _ONE_CHARACTER.fullmatch(piece)]
+    alternatives = [_character_first(piece) for piece in pieces if not _ONE_CHARACTER.fullmatch(piece)]
+    if single:
+        beyond_bmp = _BEYOND_BMP_AHEAD + "(?:" + "|".join(single) + ")"
+        alternatives = [_bmp_set("|".join(single)), beyond_bmp, *alternatives]
+    return re.compile("|".join(piece + "$" for piece in alternatives))
+
+
+@cache
+def _infix_pattern(infixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern whose finditer finds what ``spacy.util.compile_infix_regex(infixes).finditer`` finds
+    (the expressions stay in their order: at one position, the first that matches decides the length)."""
+    alternatives: list[str] = []
+    for piece in (piece for piece in infixes if piece.strip()):
+        if piece.startswith("[") and _ONE_CHARACTER.fullmatch(piece):
+            alternatives += [_bmp_set(piece), _BEYOND_BMP_AHEAD + piece]
+        else:
+            alternatives.append(_character_first(piece))
+    return re.compile("|".join(alternatives))
+
+
+def _bmp_set(expression: str) -> str:
+    """A character set of the characters of the Basic Multilingual Plane that ``expression`` (of one
+    character) matches; a set that matches nothing when there are none."""
+    found = sorted(set(re.findall(expression, "".join(map(chr, range(_LAST_BMP_CHARACTER + 1))))))
+    return "[" + "".join(map(re.escape, found)) + "]" if found else "(?!)"
+
+
+def _character_first(expression: str) -> str:
+    """``expression`` with the look-behind it opens with moved after the character that follows it
+    ("(?<=[0-9])\\." as "\\.(?<=[0-9]\\.)"), or as it is when it has no such shape."""
+    if not expression.startswith("(?<="):
+        return expression
+    for end in (index for index, character in enumerate(expression) if character == ")"):
+        try:
+            re.compile(expression[: end + 1])  # the look-behind's own closing parenthesis
+        except re.error:
+            continue
+        rest = expression[end + 1 :]
+        character = _ONE_CHARACTER.match(rest)
+        if character is None or rest[character.end() : character.end() + 1] in _QUANTIFIERS:
+            return expression
+        first = character.group()
+        moved = first + "(?<=" + expression[4:end] + first + ")" + rest[character.end() :]
+        try:
+            re.compile(moved)
+        except re.error:
+            return expression  # e.g. a look-behind of more than one width
+        return moved
+    return expression
 
 
 # spaCy keeps every string it has seen in its vocabulary, so over a long run memory grows with every
@@ -278,25 +357,31 @@ def _windows(text: str) -> list[tuple[int, int]]:
     """
     backwards = text[::-1]
     size = len(text)
+    pieces: list[tuple[int, int]] = []
+    # Each mark character is looked for on its own (str.find reads a text many times faster than a
+    # search for a set of characters); the stretches of all of them are merged after.
+    for mark in _BOUNDARY_MARKS:
+        position = text.find(mark)
+        while position >= 0:
+            if mark == "\n":
+                after = _NEXT_CHUNK.match(text, position)
+                if after is None:
+                    break  # only white space follows: no sentence can start
+                settled, end = after.start(1), after.end()
+                before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
+                start = size - before.end() if before is not None else after.start(1)
+            else:
+                after = _CHUNK_REST_AND_NEXT.match(text, position)
+                settled, end = after.end(1), after.end()
+                if end == position + 1:
+                    break  # the text's last mark, with no token after it: no sentence can start
+                start = size - _CHUNK_REST.match(backwards, size - position).end()
+            pieces.append((start, end))
+            # marks before ``settled`` need nothing more (same chunk, or same white space)
+            position = text.find(mark, settled)
+    pieces.sort()
     windows: list[list[int]] = []
-    settled = 0  # marks before this position need nothing more (same chunk, or same white space)
-    for mark in _BOUNDARY_CHARACTER.finditer(text):
-        position = mark.start()
-        if position < settled:
-            continue
-        if text[position] == "\n":
-            after = _NEXT_CHUNK.match(text, position)
-            if after is None:
-                break  # only white space follows: no sentence can start
-            settled, end = after.start(1), after.end()
-            before = _CHUNK_AFTER_SPACE.match(backwards, size - position)
-            start = size - before.end() if before is not None else after.start(1)
-        else:
-            after = _CHUNK_REST_AND_NEXT.match(text, position)
-            settled, end = after.end(1), after.end()
-            if end == position + 1:
-                break  # the text's last mark, with no token after it: no sentence can start
-            start = size - _CHUNK_REST.match(backwards, size - position).end()
+    for start, end in pieces:
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
@@ -438,10 +523,14 @@ def _trimmed_segment(
 ) -> Segment:
     """``_segment`` of a span known to hold no white space at either end."""
     language = detect_span(counted, start, end, document_language)
-    # the model's validator called with a dict: a third faster than keyword arguments, same model
-    return _validate_segment(
-        {"kind": kind, "start": start, "end": end, "language": language, "label": label, "value_start": value_start}
-    )
+    # the model's validator called with a dict: a third faster than keyword arguments, same model; a
+    # field left out takes its default (None) without being validated
+    fields: dict[str, str | int] = {"kind": kind, "start": start, "end": end, "language": language}
+    if label is not None:
+        fields["label"] = label
+    if value_start is not None:
+        fields["value_start"] = value_start
+    return _validate_segment(fields)
 
 
 def split(text: str, document_language: str, counted: TextScores | None = None) -> list[Segment]:

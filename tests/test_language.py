@@ -189,3 +189,37 @@ def test_word_bounds_of_texts_longer_than_one_block(unit: list[str], data: st.Da
     length = data.draw(st.integers(language._BOUNDS_BLOCK - 2, 3 * language._BOUNDS_BLOCK + 2))
     text = (pattern * (length // len(pattern) + 1))[:length]
     assert language._word_bounds(text) == word_spans(text)
+
+
+def test_word_arrays_give_each_word_its_first_code_unit() -> None:
+    # the first letters are read block by block: a word across a block's edge starts in the block before
+    block = language._BOUNDS_BLOCK
+    text = "ab " * (block // 3) + "čx" + "y" * (block + 5) + " Ž " + "1 é" * 7
+    arrays = language._word_arrays(text)
+    assert arrays is not None
+    starts, _ = language._word_bounds(text)
+    assert arrays.first_units.tolist() == [ord(text[start]) for start in starts]
+
+
+# words in several cases, and letters whose lower case is an ASCII letter (the Kelvin sign is "k")
+KEY_CASES = st.sampled_from([str.lower, str.upper, str.title, lambda word: word.replace("k", "\u212a")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(language.language_data().score_keys)), KEY_CASES).map(lambda p: p[1](p[0]))
+        | SCORE_PIECES,
+        max_size=20,
+    ).map(" ".join)
+)
+def test_words_looked_up_include_every_function_word(text: str) -> None:
+    # only the words of a function word's length and first letter are looked up: none may be missed
+    starts, ends, keyed_starts, keyed_words = language._words(text)
+    function_words = [
+        (start, text[start:end].lower())
+        for start, end in zip(starts, ends)
+        if text[start:end].lower() in language.language_data().score_keys
+    ]
+    looked_up = dict(zip(keyed_starts, keyed_words))
+    assert all(looked_up.get(start) == word for start, word in function_words)

@@ -479,3 +479,46 @@ def test_fold_strips_diacritics_as_the_shared_helper(text: str) -> None:
     folded = text.casefold()
     assert normalise_module._strip_diacritics(folded) == strip_diacritics(folded)
     assert fold(text) == " ".join(normalise_module._FOLD_SPLIT_RE.split(strip_diacritics(folded))).strip()
+
+
+def reference_fold(text: str) -> str:
+    """``fold`` the plain way: case folded, every combining mark dropped after decomposition, runs of
+    characters that are no letter or digit made one space."""
+    from pipeline.folding import strip_diacritics
+
+    return normalise_module._FOLD_SPLIT_RE.sub(" ", strip_diacritics(text.casefold())).strip()
+
+
+def test_fold_of_every_bmp_character_equals_the_plain_fold() -> None:
+    # the fast paths hold for ASCII and for Latin letters with Latin marks: every character is tried
+    # between ASCII letters and between Latin letters, and beside separators
+    for code_point in range(0x10000):
+        character = chr(code_point)
+        for text in (f"a{character}b_{character}", f"ř{character}é.{character}"):
+            assert fold(text) == reference_fold(text), hex(code_point)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ čžÇñØßłİſK\u212a\u034f\u0301\u0340·-_.,€ \t\u037e")), max_size=20))
+def test_fold_equals_the_plain_fold(text: str) -> None:
+    assert fold(text) == reference_fold(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*normalise_module._MOJIBAKE_LEADS[::3], *normalise_module._MOJIBAKE_CONTINUATIONS[::7], "a", "ř", " ", "ď", "Ď"]
+        ),
+        max_size=12,
+    )
+)
+def test_mojibake_found_lead_by_lead_as_by_one_search(text: str) -> None:
+    assert normalise_module._has_mojibake(text) == (normalise_module._MOJIBAKE_RE.search(text) is not None)
+
+
+def test_every_mojibake_pair_is_found_lead_by_lead() -> None:
+    for lead in normalise_module._MOJIBAKE_LEADS:
+        for continuation in normalise_module._MOJIBAKE_CONTINUATIONS:
+            assert normalise_module._has_mojibake(f"ab{lead}{continuation}c")
+        assert not normalise_module._has_mojibake(f"{lead}a{lead}")

@@ -1,10 +1,20 @@
+import re
 from functools import cache
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.split import _DAY, _is_day_number, _nlp, _trimmed_spans, sentence_spans, sentence_spans_of, split
+from pipeline.split import (
+    _DAY,
+    _is_day_number,
+    _nlp,
+    _trimmed_spans,
+    _windows,
+    sentence_spans,
+    sentence_spans_of,
+    split,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -151,3 +161,78 @@ def test_day_number_check_equals_the_day_pattern(word: str) -> None:
 def test_texts_split_together_equal_each_text_tokenized_whole(texts: list[str]) -> None:
     # the windows of all texts are tokenized in one call and read by one pass of the rules
     assert sentence_spans_of(texts) == [sentences_of_whole_text(text) for text in texts]
+
+
+def reference_windows(text: str) -> list[tuple[int, int]]:
+    """The windows found the plain way: every sentence-final mark and line break, in text order, each
+    adding its chunk (or the chunk before the line break) and the chunk after; overlapping ones merged."""
+    windows: list[list[int]] = []
+    for mark in re.finditer(r"[.!?…\n]", text):
+        position = mark.start()
+        if text[position] == "\n":
+            after = re.compile(r"\s+(\S+)").match(text, position)
+            if after is None:
+                continue
+            before = re.search(r"\S+\s*\Z", text[:position])
+            start, end = (before.start() if before else after.start(1)), after.end()
+        else:
+            after = re.compile(r"\S*(?:\s+\S+)?").match(text, position)
+            end = after.end()
+            if end == position + 1:
+                continue
+            start = re.search(r"\S*\Z", text[:position]).start()
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(start, end) for start, end in windows]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SENTENCE_PIECES, max_size=40).map("".join))
+def test_windows_equal_those_found_mark_by_mark(text: str) -> None:
+    assert _windows(text) == reference_windows(text)
+
+
+@cache
+def _stock_affixes():  # type: ignore[no-untyped-def]
+    import spacy
+
+    tokenizer = spacy.blank("xx").tokenizer
+    return tokenizer.suffix_search, tokenizer.infix_finditer
+
+
+def _our_affixes():  # type: ignore[no-untyped-def]
+    tokenizer = _nlp().tokenizer
+    return tokenizer.suffix_search, tokenizer.infix_finditer
+
+
+def assert_affixes_found_as_spacy_finds_them(text: str) -> None:
+    (suffix, infixes), (stock_suffix, stock_infixes) = _our_affixes(), _stock_affixes()
+    ours, stock = suffix(text), stock_suffix(text)
+    assert (ours and ours.span()) == (stock and stock.span()), text
+    assert [match.span() for match in infixes(text)] == [match.span() for match in stock_infixes(text)], text
+
+
+# every one-character suffix, the suffixes of several characters, infixes, and what their look-behinds
+# and look-aheads read
+AFFIX_PIECES = st.sampled_from(
+    [*"…,:;!?¿()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉⟦⟧—–", "……", "...", "'s", "’S", "+",
+     "°C.", "$", "US$", "€", "km", "m²", "%", "1", "2021", "a", "Ab", "ŽENA", "slovo", ".", "©", "\n", "-", "--", "ž",
+     "^", "/", "=", "~", "ё", "Я", "\U0001F600", "\U0001EE00", "\U00020000", "ﬀ", "Ⅻ"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(AFFIX_PIECES, max_size=7).map("".join))
+def test_affix_searches_find_what_spacys_find(text: str) -> None:
+    assert_affixes_found_as_spacy_finds_them(text)
+
+
+def test_affix_searches_read_every_character_as_spacys_do() -> None:
+    # the sets of one character were listed for the Basic Multilingual Plane: every character is tried
+    # alone, after a letter and a digit, and before a letter
+    for code_point in [*range(0x10000), *range(0x10000, 0x110000, 97)]:
+        character = chr(code_point)
+        for text in (character, f"a{character}", f"1{character}", f"{character}A", f"a{character}b"):
+            assert_affixes_found_as_spacy_finds_them(text)
