@@ -450,12 +450,15 @@ def leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator
         pending = [found if found is None or found.start() >= end else found.re.search(text, end) for found in pending]
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+# a sentence break ("[.!?](?=\s)|\n") after the longest run of characters before it: matched at the
+# window's start, the last break of the window. The run is taken whole and given back from the window's
+# end, so only the characters after the last break are tried; a search for every break would enter the
+# engine's matcher at every character of the window (its two branches leave it no character to skip to)
+_LAST_SENTENCE_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")
 
 
 def sentence_start(text: str, position: int, window: int) -> int:
     """Start of the sentence holding ``position``, looking back at most ``window`` characters."""
     start = max(0, position - window)
-    for boundary in _SENTENCE_BREAK.finditer(text, start, position):
-        start = boundary.end()
-    return start
+    last_break = _LAST_SENTENCE_BREAK.match(text, start, position)
+    return start if last_break is None else last_break.end()

@@ -23,6 +23,7 @@ from pipeline.extract.phrases import (
     lowered_char,
     lowered_condition,
     phrase_regex,
+    sentence_start,
 )
 from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
@@ -289,3 +290,17 @@ def test_phrase_search_at_the_window_start_and_after_every_kind_of_character(tex
     assert (re.compile(any_phrase(_SEARCH_PHRASES)).search(text, start) is not None) == found
     assert search.found_in(text, start, len(text)) == found
 
+
+def _plain_sentence_start(text: str, position: int, window: int) -> int:
+    start = max(0, position - window)
+    for boundary in re.finditer(r"[.!?](?=\s)|\n", text[:position]):
+        if boundary.start() >= start:
+            start = boundary.end()
+    return start
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .!?\n\t\u2028\xa0", max_size=40), st.integers(0, 45), st.integers(0, 45))
+def test_sentence_start_is_after_the_last_break_of_the_window(text: str, position: int, window: int) -> None:
+    position = min(position, len(text))
+    assert sentence_start(text, position, window) == _plain_sentence_start(text, position, window)
