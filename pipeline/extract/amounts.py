@@ -384,37 +384,74 @@ class AmountPatterns:
     amount_start: re.Pattern[str]
 
 
-def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
-    any_scale = _words(lexicon.scale_tokens)
+@dataclass(frozen=True)
+class QuantityParts:
+    """The regex sources a quantity is made of."""
+
+    scale: str  # a scale word after the digits: spaced ("5 mil.") or tight ("10k")
+    scaled_term: str  # digits or a number word, and a scale word
+    worded_term: str  # a number word and a scale word ("dva miliony")
+    standalone: str  # a scale word that is a quantity alone ("půl milionu")
+
+
+def _quantity_parts(lexicon: AmountLexicon) -> QuantityParts:
     spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
-    tight_scale = _words(lexicon.tight_scale_tokens)
-    word_scale = _words(lexicon.word_scale_tokens)
-    number_word = _words(lexicon.number_word_tokens)
-    standalone = _words(lexicon.standalone_tokens)
+    scale = rf"(?:{GAP}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
+    worded_term = rf"{_words(lexicon.number_word_tokens)} +{_words(lexicon.word_scale_tokens)}"
+    # a shorter reading of a number ends before a space or "'" and a digit, where no scale word starts
+    # (they all start with a letter): the first reading is the only one a scale word can follow
+    numeric_term = rf"(?>{NUMBER}){scale}"
+    return QuantityParts(
+        scale=scale,
+        scaled_term=rf"(?:{numeric_term}|{worded_term})",
+        worded_term=worded_term,
+        standalone=_words(lexicon.standalone_tokens),
+    )
+
+
+def plain_quantity_regex(parts: QuantityParts) -> str:
+    """A quantity as first written: a scaled term or a standalone scale word, maybe followed by a second
+    scaled term ("3 miliony 250 tisíc korun"), or a bare number."""
+    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?: +{parts.scaled_term})?|{NUMBER})"
+
+
+def quantity_regex(parts: QuantityParts) -> str:
+    """``plain_quantity_regex(parts)``, reading a number once: there a bare number was read up to three times,
+    with every shorter reading of it tried before a scale word, and then alone."""
+    return (
+        rf"(?:(?>{NUMBER})(?:{parts.scale}(?: +{parts.scaled_term})?)?"
+        rf"|(?:{parts.worded_term}|{parts.standalone})(?: +{parts.scaled_term})?)"
+    )
+
+
+def amount_regex(lexicon: AmountLexicon, quantity: str) -> str:
+    """The amount: a range opener, a currency before, a quantity (the regex ``quantity``), a range's second
+    end, a currency after."""
     code = _words(lexicon.code_tokens)
-    currency = _words(lexicon.currency_tokens)
-    numeric_term = rf"{NUMBER}(?:{GAP}{spaced_scale}|{tight_scale})"
-    worded_term = rf"{number_word} +{word_scale}"
-    # "3 miliony 250 tisíc korun": a second scaled term follows the first.
-    scaled_term = rf"(?:{numeric_term}|{worded_term})"
-    quantity = rf"(?:(?:{scaled_term}|{standalone})(?: +{scaled_term})?|{NUMBER})"
     dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
     connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
-    amount = (
+    return (
         rf"(?:(?P<opener>{_words(lexicon.range_openers)}) +)?"
         rf"(?:(?P<pre>{code}){GAP})?"
         rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
         # "a"/"and" join a range only after "mezi"/"between".
         rf"(?: {{0,3}}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))) {{0,3}}"
         rf"(?:(?P<pre2>{code}){GAP})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
-        rf"(?:{GAP}(?P<post>{currency}))?"
+        rf"(?:{GAP}(?P<post>{_words(lexicon.currency_tokens)}))?"
     )
+
+
+def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
+    any_scale = _words(lexicon.scale_tokens)
+    number_word = _words(lexicon.number_word_tokens)
+    standalone = _words(lexicon.standalone_tokens)
+    code = _words(lexicon.code_tokens)
     term = (
         rf"(?:(?P<num>{NUMBER})|(?P<word>{number_word})|(?P<alone>{standalone}))"
         rf"(?:{GAP}(?P<scale>{any_scale}))?"
     )
     return AmountPatterns(
-        amount=re.compile(amount),
+        amount=re.compile(amount_regex(lexicon, quantity_regex(_quantity_parts(lexicon)))),
         term=re.compile(term),
         code=re.compile(code),
         number_ahead=re.compile(rf"{GAP}[0-9]"),
