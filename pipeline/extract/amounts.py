@@ -385,6 +385,21 @@ class AmountPatterns:
 
 
 @dataclass(frozen=True)
+class Spacing:
+    """The runs of spaces of the amount pattern. What follows each of them starts with no space (a word, a
+    digit, a currency sign: see tests/extract/test_amounts.py), so a run never has to give a space back:
+    taken possessively, a run that leads nowhere fails at once, where a greedy one was given back one
+    space at a time and what follows it tried again, in vain."""
+
+    gap: str = r" {0,2}+"  # sloppy spacing happens; never across a line end
+    loose: str = r" {0,3}+"  # around a range's connector
+    words: str = r" ++"  # between the words of a quantity
+
+
+PLAIN_SPACING = Spacing(gap=GAP, loose=r" {0,3}", words=r" +")  # the greedy runs of the plain pattern
+
+
+@dataclass(frozen=True)
 class QuantityParts:
     """The regex sources a quantity is made of."""
 
@@ -392,12 +407,13 @@ class QuantityParts:
     scaled_term: str  # digits or a number word, and a scale word
     worded_term: str  # a number word and a scale word ("dva miliony")
     standalone: str  # a scale word that is a quantity alone ("půl milionu")
+    words: str  # the spaces between two terms
 
 
-def _quantity_parts(lexicon: AmountLexicon) -> QuantityParts:
+def quantity_parts(lexicon: AmountLexicon, spacing: Spacing) -> QuantityParts:
     spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
-    scale = rf"(?:{GAP}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
-    worded_term = rf"{_words(lexicon.number_word_tokens)} +{_words(lexicon.word_scale_tokens)}"
+    scale = rf"(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
+    worded_term = rf"{_words(lexicon.number_word_tokens)}{spacing.words}{_words(lexicon.word_scale_tokens)}"
     # a shorter reading of a number ends before a space or "'" and a digit, where no scale word starts
     # (they all start with a letter): the first reading is the only one a scale word can follow
     numeric_term = rf"(?>{NUMBER}){scale}"
@@ -406,38 +422,38 @@ def _quantity_parts(lexicon: AmountLexicon) -> QuantityParts:
         scaled_term=rf"(?:{numeric_term}|{worded_term})",
         worded_term=worded_term,
         standalone=_words(lexicon.standalone_tokens),
+        words=spacing.words,
     )
 
 
 def plain_quantity_regex(parts: QuantityParts) -> str:
     """A quantity as first written: a scaled term or a standalone scale word, maybe followed by a second
     scaled term ("3 miliony 250 tisíc korun"), or a bare number."""
-    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?: +{parts.scaled_term})?|{NUMBER})"
+    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{NUMBER})"
 
 
 def quantity_regex(parts: QuantityParts) -> str:
     """``plain_quantity_regex(parts)``, reading a number once: there a bare number was read up to three times,
     with every shorter reading of it tried before a scale word, and then alone."""
-    return (
-        rf"(?:(?>{NUMBER})(?:{parts.scale}(?: +{parts.scaled_term})?)?"
-        rf"|(?:{parts.worded_term}|{parts.standalone})(?: +{parts.scaled_term})?)"
-    )
+    second = rf"(?:{parts.words}{parts.scaled_term})?"
+    return rf"(?:(?>{NUMBER})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
 
 
-def amount_regex(lexicon: AmountLexicon, quantity: str) -> str:
+def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str:
     """The amount: a range opener, a currency before, a quantity (the regex ``quantity``), a range's second
     end, a currency after."""
     code = _words(lexicon.code_tokens)
     dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
     connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
+    gap, loose = spacing.gap, spacing.loose
     return (
-        rf"(?:(?P<opener>{_words(lexicon.range_openers)}) +)?"
-        rf"(?:(?P<pre>{code}){GAP})?"
+        rf"(?:(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
+        rf"(?:(?P<pre>{code}){gap})?"
         rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
         # "a"/"and" join a range only after "mezi"/"between".
-        rf"(?: {{0,3}}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))) {{0,3}}"
-        rf"(?:(?P<pre2>{code}){GAP})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
-        rf"(?:{GAP}(?P<post>{_words(lexicon.currency_tokens)}))?"
+        rf"(?:{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
+        rf"(?:(?P<pre2>{code}){gap})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
+        rf"(?:{gap}(?P<post>{_words(lexicon.currency_tokens)}))?"
     )
 
 
@@ -451,7 +467,7 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         rf"(?:{GAP}(?P<scale>{any_scale}))?"
     )
     return AmountPatterns(
-        amount=re.compile(amount_regex(lexicon, quantity_regex(_quantity_parts(lexicon)))),
+        amount=re.compile(amount_regex(lexicon, quantity_regex(quantity_parts(lexicon, Spacing())), Spacing())),
         term=re.compile(term),
         code=re.compile(code),
         number_ahead=re.compile(rf"{GAP}[0-9]"),

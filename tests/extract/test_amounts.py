@@ -452,12 +452,22 @@ def test_every_scale_word_starts_with_a_letter() -> None:
     assert all(token[0].isalpha() for token in amounts.LEXICON.scale_tokens)
 
 
+def test_no_token_after_a_run_of_spaces_starts_with_a_space() -> None:
+    """What the possessive runs of spaces rest on (``Spacing``): the words, dashes and currencies after them
+    start with no space (quantities start with a digit or a word)."""
+    lexicon = amounts.LEXICON
+    tokens = [*lexicon.scale_tokens, *lexicon.currency_tokens, *lexicon.code_tokens, *lexicon.dashes,
+              *lexicon.range_connectors, *lexicon.range_paired_connectors, *lexicon.number_word_tokens,
+              *lexicon.standalone_tokens]
+    assert not [token for token in tokens if token[:1].isspace()]
+
+
 @settings(max_examples=1000, deadline=None)
 @given(st.one_of(_amount_texts(), st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=10).map("".join)))
 def test_amount_reads_what_the_plain_quantity_reads(text: str) -> None:
     text = text.lower()
-    parts = amounts._quantity_parts(amounts.LEXICON)
-    plain = re.compile(amounts.amount_regex(amounts.LEXICON, amounts.plain_quantity_regex(parts)))
+    parts = amounts.quantity_parts(amounts.LEXICON, amounts.PLAIN_SPACING)
+    plain = re.compile(amounts.amount_regex(amounts.LEXICON, amounts.plain_quantity_regex(parts), amounts.PLAIN_SPACING))
     names = list(plain.groupindex)
     for start in range(len(text) + 1):
         found, expected = amounts.PATTERNS.amount.match(text, start), plain.match(text, start)
