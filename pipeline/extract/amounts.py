@@ -382,6 +382,9 @@ class AmountPatterns:
     # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
     # number word or a standalone scale word begins there (its first two characters)
     amount_start: re.Pattern[str]
+    # one of those words whole, matched at such a token start: an amount starting at a letter or a sign
+    # opens with one (a quantity without one starts with a digit)
+    amount_opening: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -483,10 +486,15 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
-        amount_start=_amount_start(
-            [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
-        ),
+        amount_start=_amount_start(_opening_tokens(lexicon)),
+        amount_opening=re.compile(_words(_opening_tokens(lexicon))),
     )
+
+
+def _opening_tokens(lexicon: AmountLexicon) -> list[str]:
+    """The words an amount starting at a letter or a sign opens with: a range opener, a currency code, a
+    number word, a standalone scale word."""
+    return [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
 
 
 def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
@@ -795,9 +803,12 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # (searched token by token: most leads hold none, and a search costs less than an iterator)
     token = PATTERNS.amount_start.search(lowered, lead_start, anchor + 1)
     while token is not None and token.start() < anchor:
-        match = PATTERNS.amount.match(lowered, token.start())
-        if match is not None and match.end() > anchor:
-            return _past_year(lowered, match)
+        # most of these tokens are words that only open like one of the opening words: the amount
+        # pattern, far longer, is tried only where one of them stands whole
+        if PATTERNS.amount_opening.match(lowered, token.start()) is not None:
+            match = PATTERNS.amount.match(lowered, token.start())
+            if match is not None and match.end() > anchor:
+                return _past_year(lowered, match)
         token = PATTERNS.amount_start.search(lowered, token.end(), anchor + 1)
     match = PATTERNS.amount.match(lowered, anchor)
     return _past_year(lowered, match) if match is not None and match.end() > anchor else None
