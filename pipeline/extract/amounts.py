@@ -382,39 +382,95 @@ class AmountPatterns:
     # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
     # number word or a standalone scale word begins there (its first two characters)
     amount_start: re.Pattern[str]
+    # one of those words whole, matched at such a token start: an amount starting at a letter or a sign
+    # opens with one (a quantity without one starts with a digit)
+    amount_opening: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """The runs of spaces of the amount pattern. What follows each of them starts with no space (a word, a
+    digit, a currency sign: see tests/extract/test_amounts.py), so a run never has to give a space back:
+    taken possessively, a run that leads nowhere fails at once, where a greedy one was given back one
+    space at a time and what follows it tried again, in vain."""
+
+    gap: str = r" {0,2}+"  # sloppy spacing happens; never across a line end
+    loose: str = r" {0,3}+"  # around a range's connector
+    words: str = r" ++"  # between the words of a quantity
+
+
+PLAIN_SPACING = Spacing(gap=GAP, loose=r" {0,3}", words=r" +")  # the greedy runs of the plain pattern
+
+
+@dataclass(frozen=True)
+class QuantityParts:
+    """The regex sources a quantity is made of."""
+
+    scale: str  # a scale word after the digits: spaced ("5 mil.") or tight ("10k")
+    scaled_term: str  # digits or a number word, and a scale word
+    worded_term: str  # a number word and a scale word ("dva miliony")
+    standalone: str  # a scale word that is a quantity alone ("půl milionu")
+    words: str  # the spaces between two terms
+
+
+def quantity_parts(lexicon: AmountLexicon, spacing: Spacing) -> QuantityParts:
+    spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
+    scale = rf"(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
+    worded_term = rf"{_words(lexicon.number_word_tokens)}{spacing.words}{_words(lexicon.word_scale_tokens)}"
+    # a shorter reading of a number ends before a space or "'" and a digit, where no scale word starts
+    # (they all start with a letter): the first reading is the only one a scale word can follow
+    numeric_term = rf"(?>{NUMBER}){scale}"
+    return QuantityParts(
+        scale=scale,
+        scaled_term=rf"(?:{numeric_term}|{worded_term})",
+        worded_term=worded_term,
+        standalone=_words(lexicon.standalone_tokens),
+        words=spacing.words,
+    )
+
+
+def plain_quantity_regex(parts: QuantityParts) -> str:
+    """A quantity as first written: a scaled term or a standalone scale word, maybe followed by a second
+    scaled term ("3 miliony 250 tisíc korun"), or a bare number."""
+    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{NUMBER})"
+
+
+def quantity_regex(parts: QuantityParts) -> str:
+    """``plain_quantity_regex(parts)``, reading a number once: there a bare number was read up to three times,
+    with every shorter reading of it tried before a scale word, and then alone."""
+    second = rf"(?:{parts.words}{parts.scaled_term})?"
+    return rf"(?:(?>{NUMBER})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
+
+
+def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str:
+    """The amount: a range opener, a currency before, a quantity (the regex ``quantity``), a range's second
+    end, a currency after."""
+    code = _words(lexicon.code_tokens)
+    dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
+    connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
+    gap, loose = spacing.gap, spacing.loose
+    return (
+        rf"(?:(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
+        rf"(?:(?P<pre>{code}){gap})?"
+        rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
+        # "a"/"and" join a range only after "mezi"/"between".
+        rf"(?:{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
+        rf"(?:(?P<pre2>{code}){gap})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
+        rf"(?:{gap}(?P<post>{_words(lexicon.currency_tokens)}))?"
+    )
 
 
 def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
     any_scale = _words(lexicon.scale_tokens)
-    spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
-    tight_scale = _words(lexicon.tight_scale_tokens)
-    word_scale = _words(lexicon.word_scale_tokens)
     number_word = _words(lexicon.number_word_tokens)
     standalone = _words(lexicon.standalone_tokens)
     code = _words(lexicon.code_tokens)
-    currency = _words(lexicon.currency_tokens)
-    numeric_term = rf"{NUMBER}(?:{GAP}{spaced_scale}|{tight_scale})"
-    worded_term = rf"{number_word} +{word_scale}"
-    # "3 miliony 250 tisíc korun": a second scaled term follows the first.
-    scaled_term = rf"(?:{numeric_term}|{worded_term})"
-    quantity = rf"(?:(?:{scaled_term}|{standalone})(?: +{scaled_term})?|{NUMBER})"
-    dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
-    connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
-    amount = (
-        rf"(?:(?P<opener>{_words(lexicon.range_openers)}) +)?"
-        rf"(?:(?P<pre>{code}){GAP})?"
-        rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
-        # "a"/"and" join a range only after "mezi"/"between".
-        rf"(?: {{0,3}}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))) {{0,3}}"
-        rf"(?:(?P<pre2>{code}){GAP})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
-        rf"(?:{GAP}(?P<post>{currency}))?"
-    )
     term = (
         rf"(?:(?P<num>{NUMBER})|(?P<word>{number_word})|(?P<alone>{standalone}))"
         rf"(?:{GAP}(?P<scale>{any_scale}))?"
     )
     return AmountPatterns(
-        amount=re.compile(amount),
+        amount=re.compile(amount_regex(lexicon, quantity_regex(quantity_parts(lexicon, Spacing())), Spacing())),
         term=re.compile(term),
         code=re.compile(code),
         number_ahead=re.compile(rf"{GAP}[0-9]"),
@@ -430,10 +486,15 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
-        amount_start=_amount_start(
-            [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
-        ),
+        amount_start=_amount_start(_opening_tokens(lexicon)),
+        amount_opening=re.compile(_words(_opening_tokens(lexicon))),
     )
+
+
+def _opening_tokens(lexicon: AmountLexicon) -> list[str]:
+    """The words an amount starting at a letter or a sign opens with: a range opener, a currency code, a
+    number word, a standalone scale word."""
+    return [*lexicon.range_openers, *lexicon.code_tokens, *lexicon.number_word_tokens, *lexicon.standalone_tokens]
 
 
 def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
@@ -742,9 +803,12 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # (searched token by token: most leads hold none, and a search costs less than an iterator)
     token = PATTERNS.amount_start.search(lowered, lead_start, anchor + 1)
     while token is not None and token.start() < anchor:
-        match = PATTERNS.amount.match(lowered, token.start())
-        if match is not None and match.end() > anchor:
-            return _past_year(lowered, match)
+        # most of these tokens are words that only open like one of the opening words: the amount
+        # pattern, far longer, is tried only where one of them stands whole
+        if PATTERNS.amount_opening.match(lowered, token.start()) is not None:
+            match = PATTERNS.amount.match(lowered, token.start())
+            if match is not None and match.end() > anchor:
+                return _past_year(lowered, match)
         token = PATTERNS.amount_start.search(lowered, token.end(), anchor + 1)
     match = PATTERNS.amount.match(lowered, anchor)
     return _past_year(lowered, match) if match is not None and match.end() > anchor else None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.phrases import LANGUAGES, DataTable, PhraseIndex, any_phrase, build_index, sentence_start
+from pipeline.extract.phrases import LANGUAGES, DataTable, PhraseIndex, PhraseSearch, build_index, sentence_start
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
 
@@ -68,7 +68,7 @@ _SPACES = re.compile(r"\s+")
 @dataclass(frozen=True, slots=True)
 class CodeData:
     labels: PhraseIndex
-    call_cues: re.Pattern[str]
+    call_cues: PhraseSearch
     eea_countries: frozenset[str]
     call_window: int
 
@@ -89,7 +89,7 @@ def code_data() -> CodeData:
         raise shapes.error("eea_countries", "must hold ISO 3166-1 alpha-2 codes")
     return CodeData(
         labels=build_index([(label, "label", True) for label in labels], _DATA, shared=True),
-        call_cues=re.compile(any_phrase(call_cues)),
+        call_cues=PhraseSearch.of(call_cues),
         eea_countries=frozenset(countries),
         call_window=raw.table("limits").positive_int("call_window"),
     )
@@ -121,7 +121,7 @@ def _labelled_codes(text: str, data: CodeData) -> Iterator[Mention]:
         if not _DIGIT.search(value) or _NOT_A_CODE.fullmatch(value):
             continue
         window_start = sentence_start(text, label.start, data.call_window)
-        in_call_sentence = data.call_cues.search(text, window_start, label.start) is not None
+        in_call_sentence = data.call_cues.found_in(text, window_start, label.start)
         if in_call_sentence and not _has_code_shape(text, start, end, data):
             continue
         yield Mention(value=value, evidence=make_evidence(text, start, end), rule="code.label")

@@ -34,6 +34,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline import folding
+from pipeline.extract.phrases import leftmost_matches
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
@@ -101,7 +102,7 @@ class _Lexicon:
     name_starts: re.Pattern[str]  # the capitalised words that may start a name in running text
     max_tokens: Mapping[str, int]  # first case-folded token -> longest form starting with it
     abbreviations: Mapping[str, tuple[str, tuple[str, ...]]]  # exact text -> (code, languages listing it)
-    abbreviation_regex: re.Pattern[str]
+    abbreviation_patterns: tuple[re.Pattern[str], ...]  # by first letter (see ``_abbreviation_patterns``)
     ordinary_keys: Mapping[str, frozenset[str]]  # language -> case-folded forms needing list context
     all_ordinary_keys: frozenset[str]
     list_connectors: frozenset[str]
@@ -300,20 +301,22 @@ def _abbreviations(
             found[abbreviation] = (code, (*languages, lang))
 
 
-def _abbreviation_regex(abbreviations: Sequence[str]) -> re.Pattern[str]:
-    # Standalone only: "SR" in "MV SR" or "SR/ČR", not in "SR-01", "SRo", "R&D" or "SR.sk".
-    # Each abbreviation checks the character before it after its first letter (the look-behind spans the
-    # letter): the pattern then opens with a letter, and the engine skips straight to the letters that can
-    # start one instead of testing the look-behind at every character.
-    ordered = sorted(abbreviations, key=len, reverse=True)
-    body = "|".join(_after_no_glue(abbreviation) for abbreviation in ordered)
-    return re.compile(rf"(?:{body})(?![\w\-&@])(?!\.\w)")
+def _abbreviation_patterns(abbreviations: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """The abbreviations, standalone only: "SR" in "MV SR" or "SR/ČR", not in "SR-01", "SRo", "R&D" or
+    "SR.sk"; one pattern for each first letter, its abbreviations longest first (``leftmost_matches`` finds
+    what their alternation finds: two of them never match at one place).
 
-
-def _after_no_glue(abbreviation: str) -> str:
-    """``abbreviation`` not right after a letter, digit, "-", ".", "&" or "@"."""
-    first = re.escape(abbreviation[0])
-    return rf"{first}(?<![\w\-.&@]{first}){re.escape(abbreviation[1:])}"
+    Each pattern opens with its letter and checks the character before it after it (the look-behind spans
+    the letter): the engine skips to the next such letter in a fast loop, where a pattern opening with a
+    set of letters tests every character of the text against the set.
+    """
+    by_first: dict[str, list[str]] = {}
+    for abbreviation in sorted(abbreviations, key=len, reverse=True):
+        by_first.setdefault(abbreviation[0], []).append(re.escape(abbreviation[1:]))
+    return tuple(
+        re.compile(rf"{re.escape(first)}(?<![\w\-.&@].)(?:{'|'.join(rests)})(?![\w\-&@])(?!\.\w)")
+        for first, rests in by_first.items()
+    )
 
 
 def _optional_strings(language: Mapping[str, Any], lang: str, name: str) -> list[str]:
@@ -394,7 +397,7 @@ def compile_country_data(data: Mapping[str, Any]) -> _Lexicon:
         name_starts=_name_starts(forms_by_key),
         max_tokens=MappingProxyType(max_tokens),
         abbreviations=MappingProxyType(abbreviations),
-        abbreviation_regex=_abbreviation_regex(list(abbreviations)),
+        abbreviation_patterns=_abbreviation_patterns(list(abbreviations)),
         ordinary_keys=MappingProxyType(ordinary),
         all_ordinary_keys=frozenset().union(*ordinary.values()),
         list_connectors=frozenset(connectors),
@@ -548,7 +551,7 @@ def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: lis
 
 def _abbreviation_candidates(text: str, hint: str) -> list[_Candidate]:
     candidates = []
-    for match in _LEXICON.abbreviation_regex.finditer(text):
+    for match in leftmost_matches(_LEXICON.abbreviation_patterns, text):
         code, languages = _LEXICON.abbreviations[match.group()]
         language = hint if hint in languages else languages[0]
         candidates.append(

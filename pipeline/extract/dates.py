@@ -678,12 +678,40 @@ def find_matches(text: str) -> list[FoundMatch]:
         if year.start() < done:
             continue
         found = _read(PATTERNS.iso.match(text, year.start()))
-        if found is None and PATTERNS.year_lead.search(text, max(done, year.start() - 8), year.start()):
+        if found is None and has_year_lead(text, max(done, year.start() - 8), year.start()):
             found = _match_ending_at(text, done, year)
         if found is not None:
             matches.append(found)
             done = found.end
     return matches
+
+
+def has_year_lead(text: str, floor: int, position: int) -> bool:
+    """Whether ``PATTERNS.year_lead.search(text, floor, position)`` finds a lead of the year at ``position``,
+    read back from the year: a search tries every place of the window, each entering the engine's matcher.
+
+    The lead ends with at most two spaces, after a comma maybe; what stands before them (a letter, a
+    letter and a dot, one of "./-", one or two digits, maybe with two letters) ends with no space or comma,
+    so where it ends is fixed, and its shortest form (one character, or a run of one or two digits)
+    decides whether it starts after ``floor``.
+    """
+    end = position
+    for _ in range(2):
+        if end > floor and text[end - 1] == " ":
+            end -= 1
+    if end > floor and text[end - 1] == ",":
+        end -= 1
+    if end <= floor:
+        return False
+    last = text[end - 1]
+    if last in "./-" or (last.isalnum() and not last.isdecimal()):  # a letter: [^\W\d_]
+        return True
+    if not last.isdecimal():
+        return False
+    digits = 1  # the run of digits ending the lead: one or two, the first of them after the floor
+    while digits < 3 and end - digits > 0 and text[end - digits - 1].isdecimal():
+        digits += 1
+    return digits <= 2 and end - digits >= floor
 
 
 _SINGLE_NAMES = frozenset(("dmy_numeric", "dmy_slash", "dmy_named", "mdy_named", "month_year_named",

@@ -7,12 +7,14 @@ data file (``DataTable``) and a fast index of many phrases (``PhraseIndex``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from dataclasses import dataclass
+from functools import cache
+from re._casefix import _EXTRA_CASES
 from typing import Any
 
-from pipeline.folding import lower_same_length
+from pipeline.folding import LONGER_IN_LOWER_CASE, lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 
 LANGUAGES: tuple[str, ...] = ("cs", "sk", "en")
@@ -28,23 +30,54 @@ _BRACES = re.compile(r"\{([^{}]*)\}")
 _SPACES = re.compile(r" +")
 
 
-def _literal_regex(literal: str) -> str:
+def _literal_regex(literal: str, char_regex: Callable[[str], str] = re.escape) -> str:
     if "{" in literal or "}" in literal:
         raise ValueError(f"unbalanced brace in {literal!r}")
-    return r"\s+".join(re.escape(word) for word in _SPACES.split(literal))
+    return r"\s+".join("".join(map(char_regex, word)) for word in _SPACES.split(literal))
 
 
-def phrase_regex(phrase: str) -> str:
-    """Regex source for a data phrase: ``fond{,u,em} pro azyl`` -> fond, fondu, fondem pro azyl."""
+def phrase_regex(phrase: str, char_regex: Callable[[str], str] = re.escape) -> str:
+    """Regex source for a data phrase: ``fond{,u,em} pro azyl`` -> fond, fondu, fondem pro azyl; each
+    character written by ``char_regex``."""
     parts: list[str] = []
     position = 0
     for braces in _BRACES.finditer(phrase):
-        parts.append(_literal_regex(phrase[position : braces.start()]))
-        options = sorted((_literal_regex(option) for option in braces.group(1).split(",")), key=len, reverse=True)
+        parts.append(_literal_regex(phrase[position : braces.start()], char_regex))
+        options = sorted(
+            (_literal_regex(option, char_regex) for option in braces.group(1).split(",")), key=len, reverse=True
+        )
         parts.append("(?:" + "|".join(options) + ")")
         position = braces.end()
-    parts.append(_literal_regex(phrase[position:]))
+    parts.append(_literal_regex(phrase[position:], char_regex))
     return "".join(parts)
+
+
+@cache
+def lowered_char(char: str) -> str:
+    """A case-sensitive regex for the characters of lower-cased text (``lower_same_length``) that match
+    ``char`` case-blind: its lower case, and the few the engine folds together with it ("ſ" with "s",
+    "ı" and "İ" with "i").
+
+    The engine cannot skip an alternative opening with a case-blind letter by one test of the character at
+    hand, as it does one opening with a plain character or a set: in lower-cased text, a case-sensitive
+    pattern finds the same places in less time.
+    """
+    near = {variant for variant in (char, char.lower(), char.upper(), "i", LONGER_IN_LOWER_CASE) if len(variant) == 1}
+    # the lower-case letters the engine treats as one letter under case-blind matching (its own table)
+    candidates = near | {chr(code) for variant in near for code in _EXTRA_CASES.get(ord(variant), ())}
+    blind = re.compile("(?i)" + re.escape(char))
+    found = sorted(
+        candidate for candidate in candidates if _stays_in_lower_case(candidate) and blind.fullmatch(candidate)
+    )
+    if len(found) == 1:
+        return re.escape(found[0])
+    return "[" + "".join(map(re.escape, found)) + "]"
+
+
+def _stays_in_lower_case(char: str) -> bool:
+    """The character may stand in lower-cased text: its lower case is itself, or longer (kept as it is)."""
+    lowered = char.lower()
+    return lowered == char or len(lowered) != 1
 
 
 def alternation(phrases: list[str], ignore_case: bool = True) -> str:
@@ -58,7 +91,42 @@ def any_phrase(phrases: list[str]) -> str:
     """A regex matching where one of the phrases starts, as whole words, case-blind: the places of
     ``alternation(phrases)``, not always its matched text. For searches that ask only whether one is there,
     as a trie (``lowered_condition``) that tests a shared opening once."""
-    return r"(?<!\w)" + lowered_condition(phrases)
+    return r"(?<!\w)" + _case_blind_condition(phrases)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSearch:
+    """Whether ``any_phrase(phrases)`` finds one of the phrases in a window of a text
+    (``search(text, start, end)``).
+
+    ``any_phrase`` opens with a look-behind, so its search enters the engine's matcher at every character
+    of the window, and its case-blind letters cannot be skipped by one test each. Here the phrases are
+    looked for in the text's lower-cased copy, case-sensitive (``lowered_condition``), and a word start is
+    found by the character before it (as in ``key_patterns``): a pattern opening with a space or a line
+    break lets the engine skip through the window in a fast loop, and the rare other non-word characters
+    are found by one listed set. Only the window's first character has no character before it inside the
+    window: the phrases are matched there.
+    """
+
+    at_start: re.Pattern[str]  # the phrases after no word character
+    after: tuple[re.Pattern[str], ...]  # the phrases after a space, a line break, another non-word character
+
+    @classmethod
+    def of(cls, phrases: list[str]) -> PhraseSearch:
+        condition = lowered_condition(phrases)
+        # the listed set holds the word characters beyond the Basic Multilingual Plane too: a look-behind
+        # over the character taken drops them
+        after = (" " + condition, "\n" + condition, _NON_WORD_CLASS + r"(?<!\w)" + condition)
+        return cls(re.compile(r"(?<!\w)" + condition), tuple(map(re.compile, after)))
+
+    def found_in(self, text: str, start: int, end: int) -> bool:
+        lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
+        if self.at_start.match(lowered, start, end) is not None:
+            return True
+        for pattern in self.after:
+            if pattern.search(lowered, start, end) is not None:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,10 +311,22 @@ def lowered_condition(phrases: list[str]) -> str:
     """A regex source that matches the lower-cased text wherever one of the phrases matches the text.
 
     A letter that matches a phrase's letter, in any case, still matches it once lower-cased (see
-    tests/extract/test_phrases.py), so the phrases themselves, case-blind, are the condition. Their literal
-    openings (up to the first "{") are merged into a trie: the condition is tested at every word start
-    with the phrases' key, and a trie tests a shared opening once instead of once per phrase.
+    tests/extract/test_phrases.py), so the phrases themselves, case-blind, are the condition: each of their
+    characters as ``lowered_char`` writes it, case-sensitive. Their literal openings (up to the first "{")
+    are merged into a trie: the condition is tested at every word start with the phrases' key, and a trie
+    tests a shared opening once instead of once per phrase.
     """
+    return "(?:" + _condition_trie(_opening_trie(phrases), lowered_char) + ")"
+
+
+def _case_blind_condition(phrases: list[str]) -> str:
+    """``lowered_condition`` for the text itself: the same trie, case-blind."""
+    return "(?i:" + _condition_trie(_opening_trie(phrases), re.escape) + ")"
+
+
+def _opening_trie(phrases: list[str]) -> dict[str | None, Any]:
+    """The phrases' literal openings as a trie of lower-case characters (a space for any white space); a
+    node's None holds the rests of the phrases whose openings end there."""
     trie: dict[str | None, Any] = {}
     for phrase in dict.fromkeys(phrases):
         opening, brace, rest = phrase.partition("{")
@@ -256,16 +336,16 @@ def lowered_condition(phrases: list[str]) -> str:
             lowered = char.lower()
             node = node.setdefault(lowered if len(lowered) == 1 else char, {})
         node.setdefault(None, set()).add(brace + rest)
-    return "(?i:" + _condition_trie(trie) + ")"
+    return trie
 
 
-def _condition_trie(node: dict[str | None, Any]) -> str:
+def _condition_trie(node: dict[str | None, Any], char_regex: Callable[[str], str]) -> str:
     """A trie node of ``lowered_condition``: its characters (a space is any white space), then the rests of
     the phrases whose openings end there, each followed by no word character."""
-    branches = [f"{phrase_regex(rest)}(?!\\w)" for rest in sorted(node.get(None, ()))]
+    branches = [f"{phrase_regex(rest, char_regex)}(?!\\w)" for rest in sorted(node.get(None, ()))]
     for char in sorted(key for key in node if key is not None):
-        head = r"\s+" if char == " " else re.escape(char)
-        branches.append(head + _condition_trie(node[char]))
+        head = r"\s+" if char == " " else char_regex(char)
+        branches.append(head + _condition_trie(node[char], char_regex))
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
@@ -370,12 +450,15 @@ def leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator
         pending = [found if found is None or found.start() >= end else found.re.search(text, end) for found in pending]
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+# a sentence break ("[.!?](?=\s)|\n") after the longest run of characters before it: matched at the
+# window's start, the last break of the window. The run is taken whole and given back from the window's
+# end, so only the characters after the last break are tried; a search for every break would enter the
+# engine's matcher at every character of the window (its two branches leave it no character to skip to)
+_LAST_SENTENCE_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")
 
 
 def sentence_start(text: str, position: int, window: int) -> int:
     """Start of the sentence holding ``position``, looking back at most ``window`` characters."""
     start = max(0, position - window)
-    for boundary in _SENTENCE_BREAK.finditer(text, start, position):
-        start = boundary.end()
-    return start
+    last_break = _LAST_SENTENCE_BREAK.match(text, start, position)
+    return start if last_break is None else last_break.end()

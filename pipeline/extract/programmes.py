@@ -22,6 +22,7 @@ from pipeline.extract.phrases import (
     DataTable,
     PhraseHit,
     PhraseIndex,
+    PhraseSearch,
     any_phrase,
     build_index,
     sentence_start,
@@ -46,7 +47,7 @@ class ProgrammeData:
     # for: a pattern opening with the break lets the engine skip from line to line)
     label: re.Pattern[str]
     label_after_break: re.Pattern[str]
-    future: re.Pattern[str]  # searched for: where one is matters, not what it matched
+    future: PhraseSearch
     fillers: frozenset[str]
     heads: tuple[str, ...]
     generic: tuple[str, ...]
@@ -105,7 +106,7 @@ def programme_data() -> ProgrammeData:
         phrases=build_index(entries + [(cue, _CUE, True) for cue in cues], _DATA, shared=True),
         label=re.compile(_label_line(labels)),
         label_after_break=re.compile("\n" + _label_line(labels)),
-        future=re.compile(any_phrase(future)),
+        future=PhraseSearch.of(future),
         fillers=frozenset(fillers),
         heads=tuple(heads),
         generic=tuple(generic),
@@ -120,7 +121,7 @@ def programme_data() -> ProgrammeData:
 # --- future plans -------------------------------------------------------------------------------------
 
 def _is_future_plan(text: str, start: int, data: ProgrammeData) -> bool:
-    return data.future.search(text, sentence_start(text, start, data.future_window), start) is not None
+    return data.future.found_in(text, sentence_start(text, start, data.future_window), start)
 
 
 # --- "Other": a named funder after a funding cue --------------------------------------------------------

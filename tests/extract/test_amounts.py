@@ -416,3 +416,61 @@ def test_amount_start_finds_the_token_starts_the_tokens_open(pieces: list[str], 
     end = max(0, len(text) - cut)
     found = [m.span() for m in amounts.PATTERNS.amount_start.finditer(text, skip, end)]
     assert found == [m.span() for m in plain.finditer(text, skip, end)]
+
+
+_NUMBERS = ["1", "12", "123", "5", "0", "1 500", "10.000", "2,5", "1'000", "1,500", "12 345,50", "2019", "1 50", "7.5"]
+_SCALES = ["k", "m", "mil", "mil.", "tis.", "milionů", "million", "billion", "mld", "bn", "miliony", "tisíc", "kč"]
+_WORDS = ["dva", "tři", "jeden", "a", "half", "půl", "jeden a půl", "two", "x"]
+_GAPS = ["", " ", " ", " ", "  ", "   ", "'", ".", ","]
+_AFTER = ["", " ", ",-", ".-", " – ", "-", " a ", " and ", " do ", " až ", "\n", "x", " eur", " kč", "€", ".", ","]
+
+
+@st.composite
+def _quantities(draw: st.DrawFn) -> str:
+    """Something like a quantity: terms (a number or a number word, maybe with a scale word) joined by gaps."""
+    terms = []
+    for _ in range(draw(st.integers(1, 3))):
+        term = draw(st.sampled_from(_NUMBERS + _WORDS))
+        if draw(st.booleans()):
+            term += draw(st.sampled_from(_GAPS)) + draw(st.sampled_from(_SCALES))
+        terms.append(term)
+    return "".join(term + draw(st.sampled_from(_GAPS)) for term in terms)
+
+
+@st.composite
+def _amount_texts(draw: st.DrawFn) -> str:
+    opener = draw(st.sampled_from(["", "mezi ", "between ", "od ", "eur ", "€", "us$ ", "x "]))
+    pieces = [opener, draw(_quantities())]
+    for _ in range(draw(st.integers(0, 2))):
+        pieces += [draw(st.sampled_from(_AFTER)), draw(_quantities())]
+    return "".join(pieces) + draw(st.sampled_from(_AFTER))
+
+
+def test_every_scale_word_starts_with_a_letter() -> None:
+    """What reading a number once rests on (``quantity_regex``): no scale word starts where a shorter
+    reading of a number ends (before a space or "'" and a digit)."""
+    assert all(token[0].isalpha() for token in amounts.LEXICON.scale_tokens)
+
+
+def test_no_token_after_a_run_of_spaces_starts_with_a_space() -> None:
+    """What the possessive runs of spaces rest on (``Spacing``): the words, dashes and currencies after them
+    start with no space (quantities start with a digit or a word)."""
+    lexicon = amounts.LEXICON
+    tokens = [*lexicon.scale_tokens, *lexicon.currency_tokens, *lexicon.code_tokens, *lexicon.dashes,
+              *lexicon.range_connectors, *lexicon.range_paired_connectors, *lexicon.number_word_tokens,
+              *lexicon.standalone_tokens]
+    assert not [token for token in tokens if token[:1].isspace()]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(_amount_texts(), st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=10).map("".join)))
+def test_amount_reads_what_the_plain_quantity_reads(text: str) -> None:
+    text = text.lower()
+    parts = amounts.quantity_parts(amounts.LEXICON, amounts.PLAIN_SPACING)
+    plain = re.compile(amounts.amount_regex(amounts.LEXICON, amounts.plain_quantity_regex(parts), amounts.PLAIN_SPACING))
+    names = list(plain.groupindex)
+    for start in range(len(text) + 1):
+        found, expected = amounts.PATTERNS.amount.match(text, start), plain.match(text, start)
+        assert (found is None) == (expected is None)
+        if found is not None and expected is not None:
+            assert [found.span(name) for name in [0, *names]] == [expected.span(name) for name in [0, *names]]

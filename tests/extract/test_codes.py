@@ -160,3 +160,19 @@ def test_shape_matches_found_from_marks_are_the_full_scan(pieces: list[str]) -> 
     text = "".join(pieces)
     found = [(m.span(), m.lastgroup) for m in codes_module.shape_matches(text)]
     assert found == [(m.span(), m.lastgroup) for m in codes_module._SHAPE.finditer(text)]
+
+
+_CALL_PIECES = ["call", "Calls", "call for proposals", "open", "grant", "výzva", "výzvy", "výzev", "grantové",
+                "výziev", "grantovej", "VÝZVA", "ref.", "Číslo projektu", " ", "\n", "(", "x", "ſ", "\U0001d400"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=12), st.integers(0, 12), st.integers(0, 12))
+def test_call_cues_are_found_where_their_alternation_is(pieces: list[str], first: int, last: int) -> None:
+    text = "".join(pieces)
+    bounds = [len("".join(pieces[:count])) for count in range(len(pieces) + 1)]
+    start, end = bounds[min(first, len(pieces))], bounds[min(last, len(pieces))]
+    cues = [cue for language in ("cs", "sk", "en")
+            for cue in phrases_module.DataTable.load("codes").table(language).phrases("call_cues")]
+    plain = re.compile(phrases_module.alternation(cues))
+    assert codes_module.code_data().call_cues.found_in(text, start, end) == (plain.search(text, start, end) is not None)

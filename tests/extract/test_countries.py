@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import countries as countries_module
 from pipeline.extract.countries import compile_country_data, country_code, extract_countries
+from pipeline.extract.phrases import leftmost_matches
 from pipeline.lexicon import LexiconError, load_data
 
 
@@ -296,11 +297,26 @@ def test_capitalised_tokens_are_capitals_not_after_a_letter(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
 def test_abbreviations_stand_alone(text: str) -> None:
-    abbreviations = ["U.K.", "BiH", "UK", "SR", "ČR"]
+    abbreviations = ["U.K.", "BiH", "UK", "SR", "ČR", "SRN", "U.S.", "U.S.A.", "S"]
+    body = "|".join(re.escape(abbreviation) for abbreviation in sorted(abbreviations, key=len, reverse=True))
+    plain = re.compile(rf"(?<![\w\-.&@])(?:{body})(?![\w\-&@])(?!\.\w)")
+    found = leftmost_matches(countries_module._abbreviation_patterns(abbreviations), text)
+    assert [m.span() for m in found] == [m.span() for m in plain.finditer(text)]
+
+
+_ABBREVIATION_PIECES = [*countries_module._LEXICON.abbreviations, "U", "S", "K", "Č", "R", "A", ".", "-", "&", "@", " ",
+                        "\n", "x", "1", "_", "É"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_ABBREVIATION_PIECES), max_size=12))
+def test_abbreviation_patterns_find_what_the_alternation_of_the_data_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    abbreviations = sorted(countries_module._LEXICON.abbreviations, key=len, reverse=True)
     body = "|".join(re.escape(abbreviation) for abbreviation in abbreviations)
     plain = re.compile(rf"(?<![\w\-.&@])(?:{body})(?![\w\-&@])(?!\.\w)")
-    found = countries_module._abbreviation_regex(abbreviations).finditer(text)
-    assert [m.span() for m in found] == [m.span() for m in plain.finditer(text)]
+    found = leftmost_matches(countries_module._LEXICON.abbreviation_patterns, text)
+    assert [(m.span(), m.group()) for m in found] == [(m.span(), m.group()) for m in plain.finditer(text)]
 
 
 def test_abbreviation_after_glue_is_no_country() -> None:

@@ -545,3 +545,17 @@ def test_clause_break_finds_what_its_conditions_say(pieces: list[str]) -> None:
     text = "".join(pieces)
     plain = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
     assert _scanned(dates_module._CLAUSE_BREAK, text, 0, len(text)) == _scanned(plain, text, 0, len(text))
+
+
+_LEAD_PIECES = ["May", "Feb.", "a", "ú", "x.", ".", "/", "-", "–", ",", " ", "  ", "   ", "5", "12", "123", "5th", "12th",
+                "1st", "²", "½", "Ⅻ", "١", "_", "\n", ":", "(", "1.", "2019", "5 ", "ab"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_LEAD_PIECES), max_size=6), st.integers(0, 12))
+def test_year_lead_is_the_search_of_its_pattern(pieces: list[str], back: int) -> None:
+    text = "".join(pieces) + "2019"
+    position = len(text) - 4
+    floor = max(0, position - back)
+    expected = PATTERNS.year_lead.search(text, floor, position) is not None
+    assert dates_module.has_year_lead(text, floor, position) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,16 +14,20 @@ from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
 from pipeline.extract.phrases import (
     PhraseIndex,
+    PhraseSearch,
     alternation,
     any_phrase,
     build_index,
     key_regex,
     leftmost_matches,
+    lowered_char,
     lowered_condition,
     phrase_regex,
+    sentence_start,
 )
 from pipeline.extract.programmes import programme_data
 from pipeline.folding import lower_same_length
+from pipeline.lexicon import load_data
 
 _KEYS = dict.fromkeys(["pr", "po", "s", "su", "sp", "z", "za", "čí", "č", "kľ"], "")
 
@@ -215,3 +220,87 @@ def test_non_word_class_is_every_non_word_character_but_space_and_line_feed() ->
         if code > 0xFFFF or (chr(code) not in " \n" and re.fullmatch(r"\W", chr(code)) is not None)
     ]
     assert _characters_before_a_word_start(phrases_module._NON_WORD_CLASS) == expected
+
+
+def _data_characters() -> set[str]:
+    """Every character of the data files whose phrases the phrase patterns read."""
+    chars: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            chars.update(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                chars.update(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for name in ("programmes", "codes", "contacts", "dates", "amounts", "target_groups"):
+        walk(load_data(name))
+    return chars
+
+
+# every character that lower-cased text may hold (``lower_same_length``), surrogates aside
+_LOWERED_CHARACTERS = "".join(
+    sorted({char.lower() if len(char.lower()) == 1 else char for char in map(chr, range(0x110000))} - {
+        chr(code) for code in range(0xD800, 0xE000)
+    })
+)
+
+
+def test_lowered_char_matches_the_lowered_characters_that_match_case_blind() -> None:
+    """``lowered_char`` against the engine, over every character lower-cased text may hold: for the
+    letters of the data, the letters the engine folds together ("ſ", "ı", "İ", Greek, Cyrillic) and more."""
+    chars = _data_characters() | set("İıiIſsSkKK\u212bÅåµμΣσςϐβθϑсᲃтᲄᲅﬅﬆẛṡ") | set(map(chr, range(0x20, 0x250)))
+    for char in sorted(chars):
+        expected = re.findall("(?i)" + re.escape(char), _LOWERED_CHARACTERS)
+        assert re.findall(lowered_char(char), _LOWERED_CHARACTERS) == expected, repr(char)
+
+
+_SEARCH_PHRASES = ["fond{,u} pro azyl", "Fond pro azyl", "EEA", "s podporou", "Program{em,u,} Aktivní občané",
+                   "İstanbul", "will be submitted to", "bude{me,} žádat"]
+_SEARCH_PIECES = ["fond", "FONDU", "Fond", " ", "  ", "\n", "\t", "pro", "azyl", "eea", "EEA", "s", "ſ", "podporou",
+                  "programem", "aktivní", "občané", "i̇stanbul", "İstanbul", "ıstanbul", "will", "be", "submitted",
+                  "to", "budeme", "žádat", "x", ".", "(", "„", "-", "\U0001d400", "\U0001f600", "١", "\xa0"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_SEARCH_PHRASES), min_size=1, max_size=3),
+       st.lists(st.sampled_from(_SEARCH_PIECES), max_size=10), st.integers(0, 10), st.integers(0, 10))
+def test_phrase_search_finds_what_the_search_of_any_phrase_finds(
+    phrases: list[str], pieces: list[str], first: int, last: int
+) -> None:
+    # the window runs between the starts of two pieces (a phrase may start right at its start, or end at its end)
+    text = "".join(pieces)
+    bounds = [len("".join(pieces[:count])) for count in range(len(pieces) + 1)]
+    start, end = bounds[min(first, len(pieces))], bounds[min(last, len(pieces))]
+    plain = re.compile(any_phrase(phrases))
+    assert PhraseSearch.of(phrases).found_in(text, start, end) == (plain.search(text, start, end) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "found"),
+    [("EEA", 0, True), ("x eea", 2, True), ("xeea", 1, False), ("\U0001d400eea", 0, False), ("\U0001d400eea", 1, False),
+     ("\U0001f600eea", 0, True), ("(ſ podporou", 0, True), ("\xa0ıstanbul", 0, True), ("eea\nx", 0, True)],
+)
+def test_phrase_search_at_the_window_start_and_after_every_kind_of_character(text: str, start: int, found: bool) -> None:
+    search = PhraseSearch.of(_SEARCH_PHRASES)
+    assert (re.compile(any_phrase(_SEARCH_PHRASES)).search(text, start) is not None) == found
+    assert search.found_in(text, start, len(text)) == found
+
+
+def _plain_sentence_start(text: str, position: int, window: int) -> int:
+    start = max(0, position - window)
+    for boundary in re.finditer(r"[.!?](?=\s)|\n", text[:position]):
+        if boundary.start() >= start:
+            start = boundary.end()
+    return start
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .!?\n\t\u2028\xa0", max_size=40), st.integers(0, 45), st.integers(0, 45))
+def test_sentence_start_is_after_the_last_break_of_the_window(text: str, position: int, window: int) -> None:
+    position = min(position, len(text))
+    assert sentence_start(text, position, window) == _plain_sentence_start(text, position, window)

@@ -263,3 +263,23 @@ def test_clause_end_finds_what_its_conditions_say(pieces: list[str], skip: int, 
     searched = programmes_module._CLAUSE_END.search(text, skip, end)
     expected = _PLAIN_CLAUSE_END.search(text, skip, end)
     assert (searched and searched.span()) == (expected and expected.span())
+
+
+# --- future-plan cues ---------------------------------------------------------------------------------
+
+_FUTURE_PIECES = ["will", "be", "submitted", "to", "apply", "plan", "Plans", "WILL", "bude", "předložen", "předloženo",
+                  "podán", "do", "budeme", "žádat", "žiadať", "požiadať", "chceme", "sa", "chystáme", "ſ", "İ", " ",
+                  "  ", "\n", "\t", ".", "(", "x", "\U0001d400", "Active Citizens Fund"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FUTURE_PIECES), max_size=14), st.integers(0, 14), st.integers(0, 14))
+def test_future_cues_are_found_where_their_alternation_is(pieces: list[str], first: int, last: int) -> None:
+    text = "".join(pieces)
+    bounds = [len("".join(pieces[:count])) for count in range(len(pieces) + 1)]
+    start, end = bounds[min(first, len(pieces))], bounds[min(last, len(pieces))]
+    cues = [cue for language in ("cs", "sk", "en")
+            for cue in programmes_module.DataTable.load("programmes").table(language).phrases("future_cues")]
+    plain = re.compile(alternation(cues))
+    found = programmes_module.programme_data().future.found_in(text, start, end)
+    assert found == (plain.search(text, start, end) is not None)
