@@ -287,3 +287,13 @@ def test_time_budget_alone_installs_and_restores_its_handler() -> None:
         with runner._time_budget(0.05):
             time.sleep(2)
     assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_warm_up_builds_the_sentence_tokenizer() -> None:
+    # workers forked after the warm-up share the tokenizer instead of each building it on its first document
+    import pipeline.runner as runner
+    from pipeline import split
+
+    split._nlp.cache_clear()
+    runner._warm_up()
+    assert split._nlp.cache_info().currsize == 1
