@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+
+try:  # the case pairs the regex engine adds when ignoring case ("s" also matches "ſ"): a private table
+    from re._casefix import _EXTRA_CASES as _ENGINE_EXTRA_CASES
+except ImportError:  # another Python: searches that need the table ignore case instead
+    _ENGINE_EXTRA_CASES = None
+
+# code point -> the code points the regex engine also takes for it ignoring case, beyond its upper and
+# lower case; None where this Python does not have the table
+REGEX_EXTRA_CASES: Mapping[int, tuple[int, ...]] | None = _ENGINE_EXTRA_CASES
 
 
 def strip_diacritics(text: str, compatibility: bool = False) -> str:

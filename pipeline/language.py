@@ -25,7 +25,7 @@ UNKNOWN = "und"
 # a word: letters (alphanumerics that are not decimal digits); captured, so splitting keeps the words
 _WORD_PIECES = re.compile(r"([^\W\d_]+)")
 _BEYOND_BMP = re.compile("[^\x00-\uffff]")
-_LAST_BMP_CHARACTER = 0xFFFF
+LAST_BMP_CHARACTER = 0xFFFF  # the last character of the Basic Multilingual Plane
 
 
 @cache
@@ -34,7 +34,7 @@ def _bmp_word_pieces() -> re.Pattern[str]:
     the regular expression engine looks up in a table instead of asking each character's category
     (twice as fast)."""
     letter = re.compile(r"[^\W\d_]")
-    letters = [code for code in range(_LAST_BMP_CHARACTER + 1) if letter.match(chr(code))]
+    letters = [code for code in range(LAST_BMP_CHARACTER + 1) if letter.match(chr(code))]
     ranges: list[tuple[int, int]] = []
     for code in letters:
         if ranges and ranges[-1][1] == code - 1:
@@ -48,7 +48,7 @@ def _bmp_word_pieces() -> re.Pattern[str]:
 @cache
 def _bmp_letters() -> np.ndarray:
     """Per code point of the Basic Multilingual Plane: 1 when ``_WORD_PIECES`` reads it as a letter, else 0."""
-    return np.fromiter((_is_letter(chr(code)) for code in range(_LAST_BMP_CHARACTER + 1)), np.int8)
+    return np.fromiter((_is_letter(chr(code)) for code in range(LAST_BMP_CHARACTER + 1)), np.int8)
 
 
 def _word_bounds(text: str) -> tuple[list[int], list[int]] | None:
@@ -183,8 +183,8 @@ def _function_word_starts(score_keys: dict[str, tuple[str, ...]]) -> np.ndarray:
     for word in score_keys:
         bit = 1 << min(len(word), _LONGEST_LENGTH_BIT)
         lengths_by_first[word[0]] = lengths_by_first.get(word[0], 0) | bit
-    table = np.zeros(_LAST_BMP_CHARACTER + 1, np.int64)
-    for code in range(_LAST_BMP_CHARACTER + 1):
+    table = np.zeros(LAST_BMP_CHARACTER + 1, np.int64)
+    for code in range(LAST_BMP_CHARACTER + 1):
         bits = lengths_by_first.get(chr(code).lower())
         if bits is not None:
             table[code] = bits

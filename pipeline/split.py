@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from pipeline.language import TextScores, detect_span
+from pipeline.language import LAST_BMP_CHARACTER, TextScores, detect_span
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
@@ -209,7 +209,6 @@ def _nlp() -> Language:
 # - a suffix ends with the token ("$"), so the suffix that matches at the leftmost position does not
 #   change the match: the suffixes of one character are merged into one set.
 
-_LAST_BMP_CHARACTER = 0xFFFF
 _BEYOND_BMP_AHEAD = "(?=[\\U00010000-\\U0010FFFF])"
 # one character standing for itself ("…", "\!") or a set of characters ("[:<>=/]")
 _ONE_CHARACTER = re.compile(r"[^\\.^$*+?{}\[\]|()]|\\[^0-9A-Za-z]|\[(?:\\.|[^\\\[\]])*\]", re.DOTALL)
@@ -244,7 +243,7 @@ def _infix_pattern(infixes: tuple[str, ...]) -> re.Pattern[str]:
 def _bmp_set(expression: str) -> str:
     """A character set of the characters of the Basic Multilingual Plane that ``expression`` (of one
     character) matches; a set that matches nothing when there are none."""
-    found = sorted(set(re.findall(expression, "".join(map(chr, range(_LAST_BMP_CHARACTER + 1))))))
+    found = sorted(set(re.findall(expression, "".join(map(chr, range(LAST_BMP_CHARACTER + 1))))))
     return "[" + "".join(map(re.escape, found)) + "]" if found else "(?!)"
 
 

@@ -17,14 +17,10 @@ from functools import cache
 from operator import attrgetter, methodcaller
 
 from pipeline.extract.organisations import OrgEntity, OrgMention, fold
-from pipeline.folding import lower_per_character
+from pipeline.folding import REGEX_EXTRA_CASES, lower_per_character
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import Segment
 
-try:  # the case pairs the regex engine adds when ignoring case ("s" also matches "ſ")
-    from re._casefix import _EXTRA_CASES
-except ImportError:  # another Python: phrases are searched ignoring case, as before
-    _EXTRA_CASES = None
 
 _START = attrgetter("start")  # sort keys without a Python call per item
 _SPAN = attrgetter("start", "end")
@@ -188,9 +184,9 @@ class CaselessPhrases:
         lowered = [phrase.lower() for phrase in phrases]
         self._lowered: list[tuple[str, re.Pattern[str]]] | None = None
         self._extra_cases: list[str] = []  # lower-case characters a phrase's character matches besides its own
-        if _EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
+        if REGEX_EXTRA_CASES is not None and all(len(a) == len(b) for a, b in zip(phrases, lowered)):
             self._lowered = _leading_letters_phrase_patterns(lowered)
-            self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in _EXTRA_CASES.get(ord(c), ())})
+            self._extra_cases = sorted({chr(code) for c in "".join(lowered) for code in REGEX_EXTRA_CASES.get(ord(c), ())})
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         """``finditer`` of the case-insensitive pattern (the matches' offsets; groups are not kept)."""

@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from dataclasses import dataclass
 from functools import cache
-from re._casefix import _EXTRA_CASES
 from typing import Any
 
-from pipeline.folding import LONGER_IN_LOWER_CASE, lower_same_length
+from pipeline.folding import LONGER_IN_LOWER_CASE, REGEX_EXTRA_CASES, lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 
 LANGUAGES: tuple[str, ...] = ("cs", "sk", "en")
@@ -62,9 +61,11 @@ def lowered_char(char: str) -> str:
     hand, as it does one opening with a plain character or a set: in lower-cased text, a case-sensitive
     pattern finds the same places in less time.
     """
+    if REGEX_EXTRA_CASES is None:  # without the engine's table, the character is matched ignoring case
+        return "(?i:" + re.escape(char) + ")"
     near = {variant for variant in (char, char.lower(), char.upper(), "i", LONGER_IN_LOWER_CASE) if len(variant) == 1}
     # the lower-case letters the engine treats as one letter under case-blind matching (its own table)
-    candidates = near | {chr(code) for variant in near for code in _EXTRA_CASES.get(ord(variant), ())}
+    candidates = near | {chr(code) for variant in near for code in REGEX_EXTRA_CASES.get(ord(variant), ())}
     blind = re.compile("(?i)" + re.escape(char))
     found = sorted(
         candidate for candidate in candidates if _stays_in_lower_case(candidate) and blind.fullmatch(candidate)

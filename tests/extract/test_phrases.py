@@ -259,6 +259,15 @@ def test_lowered_char_matches_the_lowered_characters_that_match_case_blind() -> 
         assert re.findall(lowered_char(char), _LOWERED_CHARACTERS) == expected, repr(char)
 
 
+
+def test_lowered_char_without_the_engines_case_table_matches_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Python without ``re._casefix``, each character is matched ignoring case: the same characters."""
+    monkeypatch.setattr(phrases_module, "REGEX_EXTRA_CASES", None)
+    for char in "İıiIſsSkK\u212bÅåσςčČ-. ":
+        expected = re.findall("(?i)" + re.escape(char), _LOWERED_CHARACTERS)
+        assert re.findall(lowered_char.__wrapped__(char), _LOWERED_CHARACTERS) == expected, repr(char)
+
+
 _SEARCH_PHRASES = ["fond{,u} pro azyl", "Fond pro azyl", "EEA", "s podporou", "Program{em,u,} Aktivní občané",
                    "İstanbul", "will be submitted to", "bude{me,} žádat"]
 _SEARCH_PIECES = ["fond", "FONDU", "Fond", " ", "  ", "\n", "\t", "pro", "azyl", "eea", "EEA", "s", "ſ", "podporou",
