@@ -169,26 +169,40 @@ def table_cells(table: Table, record: Record) -> list[list[str]]:
     return [[safe_cell(value) for value in values] for values in table.values(record)]
 
 
-# A cell starts the text, or follows a comma or line feed, maybe after an opening quote. The search
-# starts at the rarer formula characters (then looks back one character) and also finds some inside
-# quoted cells: those tables take the exact path.
-_FORMULA_CHARACTER_CLASS = "[" + re.escape("".join(_FORMULA_START)) + "]"
-_FORMULA_AFTER_CELL_START_RE = re.compile(f'{_FORMULA_CHARACTER_CLASS}(?<=[,\n"]{_FORMULA_CHARACTER_CLASS})')
+# A cell of a line whose cells hold no comma starts the line or follows a comma (a pattern opening with
+# a literal: the engine skips from comma to comma).
+_FORMULA_AFTER_COMMA = re.compile(",[" + re.escape("".join(_FORMULA_START)) + "]")
 
 
-def _may_start_formula(text: str) -> bool:
-    """False only when no cell of the CSV ``text`` starts with a formula character."""
-    return text[:1] in _FORMULA_CHARACTERS or _FORMULA_AFTER_CELL_START_RE.search(text) is not None
+def _plain_row_text(row: Sequence[object]) -> str | None:
+    """The CSV line of ``row`` as the csv module writes it (None as empty, the rest through str, which for
+    a float is its repr), when no cell needs quoting or neutralising; None when one might.
+
+    The csv module quotes a cell holding a comma, a quote or a line break; here one string test each over
+    the joined line tells that none does (a comma inside a cell shows as one comma too many), and the
+    formula characters are looked for only at the line's start and after commas.
+    """
+    cells = [value if value.__class__ is str else "" if value is None else str(value) for value in row]
+    line = ",".join(cells)
+    if (
+        len(cells) < 2  # the csv module quotes a lone empty cell
+        or line.count(",") != len(cells) - 1
+        or '"' in line
+        or "\n" in line
+        or "\r" in line
+        or line[:1] in _FORMULA_CHARACTERS
+        or _FORMULA_AFTER_COMMA.search(line) is not None
+    ):
+        return None
+    return line + "\n"
 
 
 def _table_text(table: Table, record: Record) -> str:
-    """``csv_text(table_cells(table, record))``: the values are written as they are (the csv module
-    writes None as empty and the rest through str, as safe_cell does) unless a cell would need
-    neutralising."""
-    text = csv_text(table.values(record))
-    if _may_start_formula(text):
-        return csv_text(table_cells(table, record))
-    return text
+    """``csv_text(table_cells(table, record))``: most rows need neither quotes nor neutralised cells and
+    are joined as they are; the others go through ``safe_cell`` and the csv module."""
+    return "".join(
+        [_plain_row_text(row) or csv_text([[safe_cell(value) for value in row]]) for row in table.values(record)]
+    )
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:

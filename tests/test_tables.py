@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.models import Record
 from pipeline.process import extract_text
 from pipeline.tables import TABLES, _joined
-from pipeline.write import _FORMULA_START, csv_text, _may_start_formula, _is_number, _table_text, safe_cell, table_cells
+from pipeline.write import _FORMULA_START, csv_text, _is_number, _plain_row_text, _table_text, safe_cell, table_cells
 
 SAMPLES = Path(__file__).resolve().parents[1] / "raw"  # the sample reports
 TEXT = (
@@ -146,8 +146,30 @@ def test_table_text_on_documents(record: Record) -> None:
         assert _table_text(table, record) == csv_text(table_cells(table, record))
 
 
-@settings(max_examples=300, deadline=None)
-@given(rows=st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=4), max_size=4))
-def test_formula_search_finds_every_cell_a_spreadsheet_would_evaluate(rows: list[list[str]]) -> None:
-    if any(cell.startswith(_FORMULA_START) for row in rows for cell in row):
-        assert _may_start_formula(csv_text(rows))
+_ROW_VALUE = st.none() | st.booleans() | st.integers() | st.floats() | _CELL_TEXT
+
+
+@settings(max_examples=500, deadline=None)
+@given(row=st.lists(_ROW_VALUE, min_size=1, max_size=5))
+def test_plain_row_text_is_the_csv_line_when_nothing_needs_neutralising(row: list[object]) -> None:
+    line = _plain_row_text(row)
+    if line is not None:
+        assert line == csv_text([row])
+        assert [safe_cell(value) for value in row] == ["" if value is None else str(value) for value in row]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [["a", 1, None, 2.5, True], ["Nadace Partnerství", "2021-05-01", "", "x-y"], ["a b", "c'd", "a@b", "e=f"]],
+)
+def test_plain_row_text_joins_plain_cells(row: list[object]) -> None:
+    assert _plain_row_text(row) == csv_text([row])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [["a,b", "c"], ['a"', "c"], ["a\nb", "c"], ["a\rb", "c"], ["=1+1", "c"], ["a", "+1 CZK"], ["a", "-x"],
+     ["a", "@x"], ["a", "\tx"], [""], ["x"]],
+)
+def test_plain_row_text_leaves_quoting_and_formulas_to_the_csv_module(row: list[object]) -> None:
+    assert _plain_row_text(row) is None
