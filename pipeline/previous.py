@@ -2,11 +2,12 @@
 
 An unchanged document's part of every output is copied from the previous files instead of being
 rebuilt from its record (parsing and serialising a record costs far more than copying its text): its
-records.jsonl line, its records.json element, its rows of each CSV table and its section of
-report.html. Only the record's leading keys are decoded, for the page's summary and for checks.
+records.jsonl line (which is also its records.json element), its rows of each CSV table and its
+section of report.html. Only the record's leading keys are decoded, for the page's summary and for
+checks.
 
 Each piece is checked before it is copied: it must be framed as the writer frames it, name the
-document, and agree with the record line (the element's JSON, the row counts, the section's heading).
+document, and agree with the record line (the row counts, the section's heading).
 A file changed after the manifest was written (edited by hand) is not copied from at all. Whatever
 does not check out is not copied: the caller rebuilds that document from its record line, as before.
 Every file is read forward once, in chunks, and only one document's pieces are held at a time; of
@@ -29,7 +30,7 @@ from typing import Any
 from pipeline.manifest import MANIFEST_JSON
 from pipeline.report import PAGE_END, REPORT_HTML, SECTION_END, SECTION_START, ReportEntry, copied_report_entry, section_heading
 from pipeline.tables import COVERAGE_FIELDS, TABLES, Table
-from pipeline.write import RECORDS_JSON, RECORDS_JSONL, RecordOutput, csv_text, safe_cell
+from pipeline.write import RECORDS_JSONL, RecordOutput, csv_text, safe_cell
 
 _CHUNK = 1 << 20
 _SECTION_END = SECTION_END.encode("utf-8")
@@ -147,99 +148,6 @@ def line_doc_id(line: bytes) -> str | None:
         return json.loads(found.group(1)) if found is not None else None
     except ValueError:  # UnicodeDecodeError too
         return None
-
-
-# --- records.json ---------------------------------------------------------------------------------------------
-# json.dumps(records, indent=2) writes "[\n", the elements separated by ",\n", then "\n]\n". An element's
-# first line is "  {" and its last "  }"; every line between is indented by four spaces or more, and
-# JSON strings hold no raw newline, so b"\n  }" occurs in the file only where an element ends. The search
-# is for the end together with the next element's start (a longer pattern is found faster).
-
-_ELEMENT_ID = b'  {\n    "doc_id": '
-_BETWEEN = b"\n  },\n" + _ELEMENT_ID  # an element's end and the next one's start
-_LAST_END = b"\n  }\n]\n"
-
-
-class _Elements:
-    """records.json's elements with their doc_ids, forward only, read in chunks."""
-
-    def __init__(self, path: Path) -> None:
-        self._stream = open(path, "rb")
-        self._buffer = self._stream.read(max(_CHUNK, 2))
-        self._position = 2 if self._buffer.startswith(b"[\n") else -1  # -1: nothing more to read
-        self._pending: tuple[str, bytes] | None = None
-
-    def take(self, doc_id: str) -> bytes | None:
-        """The element of ``doc_id``, skipping those before it; None if it is not where it belongs."""
-        while True:
-            element = self._pending or self._next()
-            self._pending = None
-            if element is None:
-                return None
-            if element[0] == doc_id:
-                return element[1]
-            if element[0] > doc_id:
-                self._pending = element
-                return None
-
-    def _next(self) -> tuple[str, bytes] | None:
-        """The next element and its id; None at the end, or where the file is not as written."""
-        if self._position < 0:
-            return None
-        end = self._find(_BETWEEN)  # reads on as needed: the position moves to the buffer's start
-        start = self._position
-        if end >= 0:
-            element = self._buffer[start : start + end + len(b"\n  }")]
-            self._position = start + end + len(b"\n  },\n")
-        else:  # the last element: the file's rest (all in the buffer now) but the array's end
-            rest = self._buffer[start:]
-            element = rest[: -len(b"\n]\n")] if rest.endswith(_LAST_END) else b""
-            self._position = -1
-        doc_id = _element_id(element)
-        if doc_id is None:
-            self._position = -1
-            return None
-        return doc_id, element
-
-    def _find(self, pattern: bytes) -> int:
-        """Where ``pattern`` is, counted from the current position; -1 if nowhere."""
-        searched = 0
-        while True:
-            found = self._buffer.find(pattern, self._position + searched)
-            if found >= 0:
-                return found - self._position
-            searched = max(0, len(self._buffer) - self._position - len(pattern) + 1)
-            if not self._read_more():
-                return -1
-
-    def _read_more(self) -> bool:
-        chunk = self._stream.read(_CHUNK)
-        if not chunk:
-            return False
-        # drop what was handed out already: the buffer holds at most one element and a chunk
-        self._buffer = self._buffer[self._position :] + chunk
-        self._position = 0
-        return True
-
-    def close(self) -> None:
-        self._stream.close()
-
-
-def _element_id(element: bytes) -> str | None:
-    if not element.startswith(_ELEMENT_ID):
-        return None
-    line_end = element.find(b",\n", len(_ELEMENT_ID))
-    try:
-        value = json.loads(element[len(_ELEMENT_ID) : line_end])
-    except ValueError:
-        return None
-    return value if isinstance(value, str) and line_end > 0 else None
-
-
-def _same_json(element: bytes, line: bytes) -> bool:
-    """The element holds the line's JSON, laid out by lines (compared without spaces and newlines: an
-    element made from another record differs in more than those)."""
-    return element.translate(None, b" \n") == line[:-1].translate(None, b" ")
 
 
 # --- the CSV tables ----------------------------------------------------------------------------------------
@@ -404,11 +312,10 @@ class PreviousOutputs:
     """The previous outputs of unchanged records, taken in doc_id order (``take``)."""
 
     def __init__(self, folder: Path, wanted: Collection[str]) -> None:
-        self._streams: list[_Lines | _Elements | _TableRows | _Sections] = []
+        self._streams: list[_Lines | _TableRows | _Sections] = []
         self._lines = self._open(_Lines, folder / RECORDS_JSONL)
-        trusted = _unchanged_since_manifest(folder, [RECORDS_JSONL, RECORDS_JSON, REPORT_HTML, *(t.file_name for t in TABLES)])
+        trusted = _unchanged_since_manifest(folder, [RECORDS_JSONL, REPORT_HTML, *(t.file_name for t in TABLES)])
         copying = bool(wanted) and trusted and all(table.name in _ROW_COUNTS for table in TABLES)
-        self._elements = self._open(_Elements, folder / RECORDS_JSON) if copying else None
         self._tables = [self._open(_TableRows, folder / t.file_name, t) for t in TABLES] if copying else []
         self._sections = self._open(_Sections, folder / REPORT_HTML, wanted) if copying else None
 
@@ -430,13 +337,10 @@ class PreviousOutputs:
     def _copy(self, doc_id: str, line: bytes) -> Copied | None:
         """The record's outputs copied, if every piece is there and checks out; the pieces skipped after
         a failed check are skipped by the next take (each stream finds its document by id)."""
-        if self._elements is None or self._sections is None or any(table is None for table in self._tables):
+        if self._sections is None or any(table is None for table in self._tables):
             return None
         head = _head(line, doc_id)
         if head is None:
-            return None
-        element = self._elements.take(doc_id)
-        if element is None or not _same_json(element, line):
             return None
         rows: list[bytes] = []
         for table, spec in zip(self._tables, TABLES, strict=True):
@@ -447,7 +351,7 @@ class PreviousOutputs:
         section = self._sections.take(doc_id)
         if section is None or not (section.startswith(section_heading(head).encode("utf-8")) and section.endswith(_SECTION_END)):
             return None
-        return Copied(RecordOutput(doc_id, line, element, tuple(rows)), copied_report_entry(head, section), head)
+        return Copied(RecordOutput(doc_id, line, tuple(rows)), copied_report_entry(head, section), head)
 
     def close(self) -> None:
         for stream in self._streams:

@@ -117,31 +117,12 @@ def _fast_json_is_exact(record: Record) -> bool:
 
 def record_json(record: Record) -> bytes:
     """The record as compact UTF-8 JSON: json.dumps(model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))."""
-    return _record_json(record, _fast_json_is_exact(record))
-
-
-def _record_json(record: Record, fast: bool) -> bytes:
-    if fast:
+    if _fast_json_is_exact(record):
         try:
             return Record.__pydantic_serializer__.to_json(record)
         except pydantic_core.PydanticSerializationError:
             pass  # e.g. a lone surrogate: json.dumps and the UTF-8 encoder decide, as before
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def record_array_item(record: Record) -> bytes:
-    """The record as one UTF-8 element of a JSON array written by json.dumps(records, ensure_ascii=False, indent=2)."""
-    return _record_array_item(record, _fast_json_is_exact(record))
-
-
-def _record_array_item(record: Record, fast: bool) -> bytes:
-    if fast:
-        try:
-            # b"[\n  {...}\n]": the element is indented as in the whole array
-            return pydantic_core.to_json([record], indent=2)[2:-2]
-        except pydantic_core.PydanticSerializationError:
-            pass
-    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2].encode("utf-8")
 
 
 def errors_jsonl(errors: Sequence[ErrorEntry]) -> str:
@@ -226,15 +207,13 @@ class RecordOutput:
 
     doc_id: str
     # UTF-8 throughout: pydantic writes bytes, and nothing is decoded only to be encoded again
-    jsonl_line: bytes  # with its newline
-    array_item: bytes  # its element of records.json
+    jsonl_line: bytes  # with its newline; without it, the record's element of records.json
     csv_rows: tuple[bytes, ...]  # its rows of each table, in TABLES order
 
 
 def record_output(record: Record) -> RecordOutput:
     rows = tuple(_table_text(table, record).encode("utf-8") for table in TABLES)
-    fast = _fast_json_is_exact(record)  # checked once for both forms
-    return RecordOutput(record.doc_id, _record_json(record, fast) + b"\n", _record_array_item(record, fast), rows)
+    return RecordOutput(record.doc_id, record_json(record) + b"\n", rows)
 
 
 class OutputWriter:
@@ -256,9 +235,11 @@ class OutputWriter:
 
     def add_output(self, output: RecordOutput) -> None:
         self._streams[RECORDS_JSONL].write(output.jsonl_line)
+        # records.json holds the same lines as one array, an element per line: each record is serialised
+        # once, and the array loads as the records (json.load, pandas.read_json)
         records_json = self._streams[RECORDS_JSON]
         records_json.write(b"[\n" if self._records == 0 else b",\n")
-        records_json.write(output.array_item)
+        records_json.write(memoryview(output.jsonl_line)[:-1])
         for table, rows in zip(TABLES, output.csv_rows, strict=True):
             self._streams[table.file_name].write(rows)
         self._records += 1

@@ -13,7 +13,7 @@ import pipeline.previous as previous
 import pipeline.runner as runner
 from pipeline.manifest import MANIFEST_JSON
 from pipeline.models import Record
-from pipeline.previous import PreviousOutputs, _Elements, _Sections, _TableRows, record_head
+from pipeline.previous import PreviousOutputs, _Sections, _TableRows, record_head
 from pipeline.report import REPORT_HTML, ReportBuilder
 from pipeline.runner import RunOptions, run
 from pipeline.tables import TABLES
@@ -140,8 +140,8 @@ def _drop_row(start: bytes):  # type: ignore[no-untyped-def]
 # name -> (file, edit, whether the edit shows without the file's modification time)
 EDITS = {
     "records.json cut": ("records.json", _cut, True),
-    "records.json value": ("records.json", _replace(b'"project_code": "CZ03-0097"', b'"project_code": "CZ03-0098"'), True),
-    "records.json spaces": ("records.json", _replace(b'"doc_id": ', b'"doc_id":'), True),
+    "records.json value": ("records.json", _replace(b'"project_code":"CZ03-0097"', b'"project_code":"CZ03-0098"'), True),
+    "records.json spaces": ("records.json", _replace(b'"doc_id":', b'"doc_id": '), True),
     "records.json removed": ("records.json", lambda path: path.unlink(), True),
     "documents.csv cut": ("documents.csv", _cut, True),
     "organisations.csv row dropped": ("organisations.csv", _drop_row(b"seed_002,Association for Intercultural,"), True),
@@ -246,25 +246,6 @@ def test_table_rows_of_a_cut_file_are_not_taken(tmp_path: Path) -> None:
     reader = _TableRows(path, table)
     assert reader.take("a", 1) is not None
     assert reader.take("b", 1) is None
-
-
-@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
-def test_elements_split_on_their_own_ends_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(previous, "_CHUNK", chunk)  # elements and patterns cut by the chunks' ends
-    values = [
-        {"doc_id": "a", "text": '  }\n  },\n  {\n    "doc_id": ]', "list": [{"x": "  }"}]},
-        {"doc_id": 'b"\u2028', "n": []},
-        {"doc_id": "c", "nested": {"deeper": [{}]}},
-    ]
-    path = tmp_path / "records.json"
-    path.write_text(json.dumps(values, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    elements = _Elements(path)
-    for value in values[1:]:
-        element = elements.take(value["doc_id"])
-        assert element is not None and json.loads(element) == value
-    path.write_bytes(path.read_bytes()[:-1])  # the last element's end is not certain without the array's
-    elements = _Elements(path)
-    assert elements.take("b\"\u2028") is not None and elements.take("c") is None
 
 
 @pytest.mark.parametrize("chunk", [5, 1 << 20])

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pipeline.models import ErrorEntry, Record
 from pipeline.process import extract_text
 from pipeline.tables import load_tables
-from pipeline.write import _values_at, float_paths, record_array_item, record_json, safe_cell, write_outputs
+from pipeline.write import _values_at, float_paths, record_json, safe_cell, write_outputs
 
 TEXT = "=HYPERLINK(\"x\") card\n\nOrganization name: CVEK\nAmount: 8 442 €\n\nThe seminar took place on 27 February 2019 in Prague, Czech Republic."
 
@@ -59,11 +59,6 @@ def _reference_line(record: Record) -> bytes:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _reference_item(record: Record) -> bytes:
-    # "[\n  {...}\n]": the element as json.dumps writes it inside the whole array
-    return json.dumps([record.model_dump(mode="json")], ensure_ascii=False, indent=2)[2:-2].encode("utf-8")
-
-
 def _with_amount(value: float, title: str | None = None) -> Record:
     record = extract_text(TEXT, "a")
     amount = record.amounts[0].model_copy(update={"value": value})
@@ -80,7 +75,6 @@ def _with_amount(value: float, title: str | None = None) -> Record:
 def test_record_json_writes_floats_as_json_dumps(value: float) -> None:
     record = _with_amount(value)
     assert record_json(record) == _reference_line(record)
-    assert record_array_item(record) == _reference_item(record)
 
 
 @settings(max_examples=200, deadline=None)
@@ -88,25 +82,31 @@ def test_record_json_writes_floats_as_json_dumps(value: float) -> None:
 def test_record_json_matches_json_dumps_on_any_float_and_text(value: float, title: str) -> None:
     record = _with_amount(value, title)
     try:
-        expected_line, expected_item = _reference_line(record), _reference_item(record)
+        expected_line = _reference_line(record)
     except (UnicodeEncodeError, ValueError):
         return
     assert record_json(record) == expected_line
-    assert record_array_item(record) == expected_item
 
 
 def test_record_json_escapes_as_json_dumps() -> None:
     record = _with_amount(12.5, "a\"\\\x00\x1f\x7f\u2028 é 😀 \b\f\n\r\t </script>")
     assert record_json(record) == _reference_line(record)
-    assert record_array_item(record) == _reference_item(record)
 
 
-def test_records_json_is_the_indented_array(tmp_path: Path) -> None:
+def test_records_json_is_the_array_of_the_jsonl_lines(tmp_path: Path) -> None:
     records = [extract_text(TEXT, "a"), _with_amount(1e-7).model_copy(update={"doc_id": "b"})]
     write_outputs(tmp_path, records, [])
-    expected = json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2) + "\n"
-    assert (tmp_path / "records.json").read_text(encoding="utf-8") == expected
-    assert (tmp_path / "records.jsonl").read_bytes() == b"".join(_reference_line(r) + b"\n" for r in records)
+    lines = [_reference_line(r) for r in records]
+    assert (tmp_path / "records.jsonl").read_bytes() == b"".join(line + b"\n" for line in lines)
+    # the same records, one element per line
+    assert (tmp_path / "records.json").read_bytes() == b"[\n" + b",\n".join(lines) + b"\n]\n"
+    loaded = json.loads((tmp_path / "records.json").read_text(encoding="utf-8"))
+    assert loaded == [json.loads(json.dumps(r.model_dump(mode="json"))) for r in records]
+
+
+def test_records_json_of_no_records_is_an_empty_array(tmp_path: Path) -> None:
+    write_outputs(tmp_path, [], [])
+    assert json.loads((tmp_path / "records.json").read_text(encoding="utf-8")) == []
 
 
 def test_records_json_keeps_line_separators_inside_strings(tmp_path: Path) -> None:
