@@ -203,6 +203,11 @@ def _lingua_detector():  # type: ignore[no-untyped-def]
     )
 
 
+def load_tie_breaker() -> None:
+    """Build lingua's detector now (a tenth of a second) rather than when a text first needs it."""
+    _lingua_detector()
+
+
 def _lingua_choice(text: str, candidates: tuple[str, ...]) -> str:
     values = _lingua_detector().compute_language_confidence_values(text)
     ranked = [v.language.iso_code_639_1.name.lower() for v in values]

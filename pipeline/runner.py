@@ -321,12 +321,14 @@ def _warm_up() -> None:
     """Load models and data once, before the first document (before the workers are forked from this
     process, so they share them). The paragraph has two sentences: the tokenizer is built only where a
     sentence may start after a mark."""
+    from pipeline.language import load_tie_breaker
     from pipeline.process import extract_text
 
     extract_text(
         "Warm-up\n\nOrganization name: CVEK\nAmount: 8 442 €\n\n"
         "The seminar took place on 27 February 2019 in Prague. It was open to the public."
     )
+    load_tie_breaker()  # else built by the first Czech or Slovak text whose words do not tell the two apart
 
 
 def _try_warm_up() -> None:

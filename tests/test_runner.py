@@ -297,3 +297,12 @@ def test_warm_up_builds_the_sentence_tokenizer() -> None:
     split._nlp.cache_clear()
     runner._warm_up()
     assert split._nlp.cache_info().currsize == 1
+
+
+def test_warm_up_builds_the_czech_slovak_tie_breaker() -> None:
+    import pipeline.runner as runner
+    from pipeline import language
+
+    language._lingua_detector.cache_clear()
+    runner._warm_up()
+    assert language._lingua_detector.cache_info().currsize == 1
