@@ -320,11 +320,12 @@ def cue_alternation(cues: Iterable[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in ordered) + r")(?!\w)"
 
 
-def _cue_trie(cues: Iterable[str]) -> str:
+def _cue_trie(cues: Iterable[str], checks_word_start: bool = True) -> str:
     """``cue_alternation(cues)`` as a trie: at a word start, the longest key that ends a word there wins in
     both (two keys matching at one place differ only in words the longer adds). A trie tests a shared
     opening once; the check for a word start follows each first letter, so the pattern opens with a set
-    of letters the engine skips to, instead of testing every character."""
+    of letters the engine skips to, instead of testing every character. Without ``checks_word_start``, the
+    trie is for a pattern that finds the word start itself (``_cues_in``)."""
     root: dict[str | None, Any] = {}
     for key in cues:
         node = root
@@ -335,7 +336,7 @@ def _cue_trie(cues: Iterable[str]) -> str:
     def emit(node: dict[str | None, Any], first: bool) -> str:
         branches = []
         for char in sorted(key for key in node if key is not None):
-            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first else "")
+            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first and checks_word_start else "")
             branches.append(head + emit(node[char], False))
         body = "" if not branches else branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if None in node:
@@ -343,6 +344,22 @@ def _cue_trie(cues: Iterable[str]) -> str:
         return body
 
     return emit(root, True)
+
+
+def _listed_complement(members: str) -> str:
+    r"""A character set of the characters the one-character regex ``members`` does not match, listed for
+    the Basic Multilingual Plane, and every character beyond it (a pattern opening with it checks those
+    itself where it matters): a listed set is one table lookup per character, where a set like ``\W``
+    asks the Unicode database."""
+    plane = "".join(map(chr, range(0x10000)))
+    listed = sorted({ord(char) for char in re.findall(members, plane)})
+    ranges: list[list[int]] = []
+    for code in listed:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[^" + "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges) + "]"
 
 
 def _first_chars(tokens: Iterable[str]) -> str:
@@ -376,6 +393,8 @@ class AmountPatterns:
     scale_anchor: re.Pattern[str]
     scale_anchors: tuple[re.Pattern[str], ...]  # ``scale_anchor`` split (see ``_trie_branches``)
     cue: re.Pattern[str]
+    # ``cue`` after the character before its word start (see ``_cues_in``): the cue is group "cue"
+    cue_after: re.Pattern[str]
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
     bullet_only: re.Pattern[str]
@@ -480,6 +499,9 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
             re.compile(branch + NOT_LETTER_AFTER) for branch in _trie_branches(lexicon.word_scale_tokens, 3)
         ),
         cue=re.compile(_cue_trie(lexicon.cues)),
+        cue_after=re.compile(
+            _listed_complement(r"\w") + rf"(?<!\w)(?P<cue>{_cue_trie(lexicon.cues, checks_word_start=False)})"
+        ),
         # A clause ends between the cue and the amount: a sentence end, or a closed aside
         # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
         # ("Výše podpory: 85 % (3 844 708 Kč)").
@@ -601,13 +623,20 @@ def _is_bare_year(lowered: str, match: re.Match[str], group: str) -> bool:
 # Roles.
 
 
-def _cue_role(match: re.Match[str]) -> AmountRole:
-    return LEXICON.cues[_spaced(match.group())].role
+def _cues_in(folded: str) -> list[tuple[int, Cue]]:
+    """The cues ``PATTERNS.cue.finditer`` finds in folded text, as (end, cue).
+
+    Found by ``PATTERNS.cue_after`` in the text after a space (which stands before its first word): the
+    pattern opens with the character before a word start, so the engine enters its matcher at the few
+    characters that are no word characters, where ``PATTERNS.cue`` enters it at most letters. The same
+    cues: a cue ends before no word character, so the next one starts after the character it ends at.
+    """
+    return [(found.end() - 1, LEXICON.cues[_spaced(found["cue"])]) for found in PATTERNS.cue_after.finditer(" " + folded)]
 
 
 def _first_cue(label: str) -> AmountRole | None:
-    match = PATTERNS.cue.search(fold(label))
-    return _cue_role(match) if match else None
+    found = PATTERNS.cue_after.search(" " + fold(label))
+    return LEXICON.cues[_spaced(found["cue"])].role if found else None
 
 
 def _prose_cue(context: str) -> AmountRole | None:
@@ -616,15 +645,15 @@ def _prose_cue(context: str) -> AmountRole | None:
     A cue phrase counts when it ends close to the amount in the same clause; a label word only
     straight before it ("z toho dotace 800 000 Kč").
     """
-    for match in reversed(list(PATTERNS.cue.finditer(fold(context)))):
-        gap = context[match.end() :]
-        if LEXICON.cues[_spaced(match.group())].label_only:
+    for end, cue in reversed(_cues_in(fold(context))):
+        gap = context[end:]
+        if cue.label_only:
             if PATTERNS.tight_gap.fullmatch(gap):
-                return _cue_role(match)
+                return cue.role
             continue
         if len(gap) > MAX_CUE_GAP_CHARS or PATTERNS.clause_break.search(gap):
             return None
-        return _cue_role(match)
+        return cue.role
     return None
 
 

@@ -1,0 +1,43 @@
+"""The quicker formulations in the amounts module against their plain references."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import amounts
+
+_CUE_KEYS = sorted(amounts.LEXICON.cues)
+_CUE_PIECES = [*_CUE_KEYS, " ", "  ", "\n", "\t", "x", "a", "s", ":", "5", "_", "-", "(", "ß", "𝐀", "é", "ceny", "celkove",
+               "grant", "dotace", "naklady"]
+
+
+def _plain_cues(folded: str) -> list[tuple[int, amounts.Cue]]:
+    plain = re.compile(amounts.cue_alternation(amounts.LEXICON.cues))
+    return [(found.end(), amounts.LEXICON.cues[amounts._spaced(found.group())]) for found in plain.finditer(folded)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=10))
+def test_cues_in_finds_what_the_cue_alternation_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert amounts._cues_in(text) == _plain_cues(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=6))
+def test_first_cue_is_the_first_of_the_cue_alternation(pieces: list[str]) -> None:
+    label = "".join(pieces)
+    found = _plain_cues(amounts.fold(label))
+    assert amounts._first_cue(label) == (found[0][1].role if found else None)
+
+
+def test_cues_at_the_text_start_and_after_any_character() -> None:
+    key = "amount"
+    assert key in amounts.LEXICON.cues
+    for before in ["", " ", "\n", "(", "-", "5", "_", "x", "𝐀", "€"]:
+        expected = _plain_cues(before + key)
+        assert amounts._cues_in(before + key) == expected
+        assert bool(expected) == (before in {"", " ", "\n", "(", "-", "€"})
