@@ -58,6 +58,8 @@ _FOLD_TABLE: dict[int, str] = {code: _fold_char(chr(code)) for code in range(0x4
 
 def fold(text: str) -> str:
     """Lower case without diacritics (Latin letters), one character for one, so offsets survive."""
+    if text.isascii():  # ASCII letters have no diacritics: their fold is their lower case
+        return text.lower()
     return text.translate(_FOLD_TABLE)
 
 

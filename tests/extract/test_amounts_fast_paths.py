@@ -9,6 +9,24 @@ from hypothesis import strategies as st
 
 from pipeline.extract import amounts
 
+# ASCII, Latin letters with and without diacritics in both cases, "İ" (longer in lower case), the Kelvin
+# sign (lower-cased to "k", outside the fold table), word characters beyond the Basic Multilingual Plane
+_FOLD_ALPHABET = st.sampled_from(
+    [chr(code) for code in range(0x80)] + list("ÁáČčĚěŘřŠšŽžŮůÝýÔôĽľĹĺŔŕÄäßẞİıſÆæǄǅǆ") + ["\u212a", "\u0130", "𝐀", "𝟓", "€", "–", "\u00a0"]
+)
+
+
+def test_fold_of_each_ascii_character_is_the_table_fold() -> None:
+    for code in range(0x80):
+        assert amounts.fold(chr(code)) == chr(code).translate(amounts._FOLD_TABLE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_FOLD_ALPHABET, max_size=30))
+def test_fold_is_the_table_fold(text: str) -> None:
+    assert amounts.fold(text) == text.translate(amounts._FOLD_TABLE)
+
+
 _CUE_KEYS = sorted(amounts.LEXICON.cues)
 _CUE_PIECES = [*_CUE_KEYS, " ", "  ", "\n", "\t", "x", "a", "s", ":", "5", "_", "-", "(", "ß", "𝐀", "é", "ceny", "celkove",
                "grant", "dotace", "naklady"]
