@@ -322,12 +322,10 @@ def cue_alternation(cues: Iterable[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in ordered) + r")(?!\w)"
 
 
-def _cue_trie(cues: Iterable[str], checks_word_start: bool = True) -> str:
-    """``cue_alternation(cues)`` as a trie: at a word start, the longest key that ends a word there wins in
-    both (two keys matching at one place differ only in words the longer adds). A trie tests a shared
-    opening once; the check for a word start follows each first letter, so the pattern opens with a set
-    of letters the engine skips to, instead of testing every character. Without ``checks_word_start``, the
-    trie is for a pattern that finds the word start itself (``_cues_in``)."""
+def _cue_trie(cues: Iterable[str]) -> str:
+    """``cue_alternation(cues)`` as a trie, matched at a word start (the pattern around it finds the word
+    start: ``PATTERNS.cue_after``): there the longest key that ends a word wins in both (two keys matching
+    at one place differ only in words the longer adds). A trie tests a shared opening once."""
     root: dict[str | None, Any] = {}
     for key in cues:
         node = root
@@ -335,17 +333,17 @@ def _cue_trie(cues: Iterable[str], checks_word_start: bool = True) -> str:
             node = node.setdefault(char, {})
         node[None] = {}
 
-    def emit(node: dict[str | None, Any], first: bool) -> str:
+    def emit(node: dict[str | None, Any]) -> str:
         branches = []
         for char in sorted(key for key in node if key is not None):
-            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first and checks_word_start else "")
-            branches.append(head + emit(node[char], False))
+            head = r"\s+" if char == " " else re.escape(char)
+            branches.append(head + emit(node[char]))
         body = "" if not branches else branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if None in node:
             return f"(?:{body}|(?!\\w))" if body else r"(?!\w)"  # a longer key first
         return body
 
-    return emit(root, True)
+    return emit(root)
 
 
 def _listed_complement(members: str) -> str:
@@ -394,8 +392,7 @@ class AmountPatterns:
     number_ahead: re.Pattern[str]
     scale_anchor: re.Pattern[str]
     scale_anchors: tuple[re.Pattern[str], ...]  # ``scale_anchor`` split (see ``_trie_branches``)
-    cue: re.Pattern[str]
-    # ``cue`` after the character before its word start (see ``_cues_in``): the cue is group "cue"
+    # a role cue (group "cue") after the character before its word start, see ``_cues_in``
     cue_after: re.Pattern[str]
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
@@ -500,9 +497,8 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         scale_anchors=tuple(
             re.compile(branch + NOT_LETTER_AFTER) for branch in _trie_branches(lexicon.word_scale_tokens, 3)
         ),
-        cue=re.compile(_cue_trie(lexicon.cues)),
         cue_after=re.compile(
-            _listed_complement(r"\w") + rf"(?<!\w)(?P<cue>{_cue_trie(lexicon.cues, checks_word_start=False)})"
+            _listed_complement(r"\w") + rf"(?<!\w)(?P<cue>{_cue_trie(lexicon.cues)})"
         ),
         # A clause ends between the cue and the amount: a sentence end, or a closed aside
         # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
@@ -626,12 +622,13 @@ def _is_bare_year(lowered: str, match: re.Match[str], group: str) -> bool:
 
 
 def _cues_in(folded: str) -> list[tuple[int, Cue]]:
-    """The cues ``PATTERNS.cue.finditer`` finds in folded text, as (end, cue).
+    """The cues in folded text, in order, as (end, cue): what ``finditer`` of ``cue_alternation`` finds.
 
     Found by ``PATTERNS.cue_after`` in the text after a space (which stands before its first word): the
     pattern opens with the character before a word start, so the engine enters its matcher at the few
-    characters that are no word characters, where ``PATTERNS.cue`` enters it at most letters. The same
-    cues: a cue ends before no word character, so the next one starts after the character it ends at.
+    characters that are no word characters, where a pattern opening with the cues' first letters enters
+    it at most letters. The same cues: a cue ends before no word character, so the next one starts after
+    the character it ends at.
     """
     return [(found.end() - 1, LEXICON.cues[_spaced(found["cue"])]) for found in PATTERNS.cue_after.finditer(" " + folded)]
 

@@ -387,21 +387,6 @@ def test_amount_at_tries_the_token_starts_an_amount_may_start_at(pieces: list[st
             assert (found and (found.span(), found.groupdict())) == (plain and (plain.span(), plain.groupdict()))
 
 
-_CUE_KEYS = sorted(amounts.LEXICON.cues)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([*_CUE_KEYS, " ", "  ", "\n", "x", "a", "s", ":", "5", "ceny", "celkove"]),
-                max_size=10))
-def test_cue_trie_finds_what_the_cue_alternation_finds(pieces: list[str]) -> None:
-    text = "".join(pieces)
-    plain = re.compile(amounts.cue_alternation(amounts.LEXICON.cues))
-    assert [m.span() for m in amounts.PATTERNS.cue.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    for start in range(0, len(text), 3):
-        found, expected = amounts.PATTERNS.cue.search(text, start), plain.search(text, start)
-        assert (found and found.span()) == (expected and expected.span())
-
-
 _START_TOKENS = [*amounts.LEXICON.range_openers, *amounts.LEXICON.code_tokens, *amounts.LEXICON.number_word_tokens,
                  *amounts.LEXICON.standalone_tokens]
 
