@@ -347,4 +347,28 @@ _NAME_PIECES = ["Česká republika", "ČESKÁ REPUBLIKA", "Česká Republika", "
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10), st.sampled_from(["cs", "sk", "en"]))
 def test_name_scan_is_the_plain_scan(pieces: list[str], hint: str) -> None:
     text = "".join(pieces)
-    assert countries_module._name_candidates(text, hint, True) == _plain_name_candidates(text, hint)
+    plain = _plain_name_candidates(text, hint)
+    assert countries_module._name_candidates(text, hint, True) == plain
+    assert countries_module._strict_candidates(text, hint)[0] == plain
+
+
+_MIXED_PIECES = [*_ABBREVIATION_PIECES, *_NAME_PIECES, "U.S.A", "BiHa", "xBiH", "(ČR)", "„SR“", "𝐀SR", "SR𝐀", "5SR", "SR5"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_MIXED_PIECES), max_size=12), st.sampled_from(["cs", "sk", "en", ""]))
+def test_strict_scan_finds_the_abbreviations_of_their_own_scan(pieces: list[str], hint: str) -> None:
+    text = "".join(pieces)
+    assert countries_module._strict_candidates(text, hint)[1] == countries_module._abbreviation_candidates(text, hint)
+
+
+def test_every_abbreviation_is_found_by_the_strict_scan_wherever_it_stands() -> None:
+    for abbreviation in countries_module._LEXICON.abbreviations:
+        for text in [abbreviation, f"x {abbreviation}.", f"({abbreviation})", f"Norsko a {abbreviation}", f"1 {abbreviation}"]:
+            found = countries_module._strict_candidates(text, "cs")[1]
+            assert [(c.start, c.end) for c in found] == [(text.index(abbreviation), text.index(abbreviation) + len(abbreviation))]
+
+
+def test_abbreviation_without_a_capital_is_refused() -> None:
+    with pytest.raises(LexiconError, match="countries.toml: key 'abbreviations'.*'čr' must start with a capital"):
+        compile_country_data(_broken(["cs", "abbreviations", "CZ"], ["čr"]))
