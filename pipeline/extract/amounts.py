@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.extract.phrases import leftmost_matches
 from pipeline.folding import lower_same_length
@@ -532,8 +532,9 @@ PATTERNS = _build_patterns(LEXICON)
 # Values.
 
 
-@dataclass(frozen=True)
-class Scan:
+# named tuples: as immutable as a frozen dataclass, and made in a third of the time (one for each
+# document and each quantity read)
+class Scan(NamedTuple):
     """One document being scanned: its text, the lower-cased copy the patterns run on, the language hint."""
 
     text: str
@@ -541,8 +542,7 @@ class Scan:
     language: str
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A parsed quantity: value before and after scale words, and its first scale word."""
 
     unscaled: float
