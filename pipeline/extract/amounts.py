@@ -238,9 +238,21 @@ def _load_lexicon() -> AmountLexicon:
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 NOT_LETTER_AFTER = r"(?![^\W\d_])"
 GAP = r" {0,2}"  # sloppy spacing happens; never across a line end
+LOOSE = r" {0,3}"  # around a range's connector
 # Thousands groups with one separator kind throughout, then an optional decimal part.
-GROUPED_INTEGER = r"[0-9]{1,3}(?:(?: [0-9]{3})+|(?:\.[0-9]{3})+|(?:,[0-9]{3})+|(?:'[0-9]{3})+)"
-NUMBER = rf"(?<![\w.,])(?:{GROUPED_INTEGER}|[0-9]+)(?:[.,][0-9]+)?(?![.,]?[0-9])"
+THOUSANDS_GROUPS = r"(?:(?: [0-9]{3})+|(?:\.[0-9]{3})+|(?:,[0-9]{3})+|(?:'[0-9]{3})+)"
+GROUPED_INTEGER = rf"[0-9]{{1,3}}{THOUSANDS_GROUPS}"
+# ``GROUPED_INTEGER`` looking ahead for a separator and a group before trying the groups: most numbers have
+# none ("2019"), and each of the up to three readings of their first digits failed in all four groups
+LOOKING_GROUPED_INTEGER = rf"[0-9]{{1,3}}(?=[ .,'][0-9]{{3}}){THOUSANDS_GROUPS}"
+
+
+def number_regex(grouped_integer: str) -> str:
+    """A number standing alone, its integer part ``grouped_integer`` or plain digits."""
+    return rf"(?<![\w.,])(?:{grouped_integer}|[0-9]+)(?:[.,][0-9]+)?(?![.,]?[0-9])"
+
+
+NUMBER = number_regex(GROUPED_INTEGER)
 NUMBER_PARTS = re.compile(rf"(?P<int>{GROUPED_INTEGER}|[0-9]+)(?:[.,](?P<frac>[0-9]+))?")
 # "10 000,- Kč", "10.000,- Kč": the dash says "no hellers".
 TRAILER = r"[.,](?:--?|–|—)"
@@ -415,9 +427,14 @@ class Spacing:
     gap: str = r" {0,2}+"  # sloppy spacing happens; never across a line end
     loose: str = r" {0,3}+"  # around a range's connector
     words: str = r" ++"  # between the words of a quantity
+    # Before a scale word or a range's connector, and before the thousands groups of a number, look ahead
+    # for their first character: most numbers are followed by neither, and one failed look-ahead costs
+    # less than entering each alternative of the scale words or the connectors.
+    looks_ahead: bool = True
 
 
-PLAIN_SPACING = Spacing(gap=GAP, loose=r" {0,3}", words=r" +")  # the greedy runs of the plain pattern
+# the greedy runs of the plain pattern, without look-aheads
+PLAIN_SPACING = Spacing(gap=GAP, loose=LOOSE, words=r" +", looks_ahead=False)
 
 
 @dataclass(frozen=True)
@@ -429,35 +446,40 @@ class QuantityParts:
     worded_term: str  # a number word and a scale word ("dva miliony")
     standalone: str  # a scale word that is a quantity alone ("půl milionu")
     words: str  # the spaces between two terms
+    number: str  # a number (``number_regex``)
 
 
 def quantity_parts(lexicon: AmountLexicon, spacing: Spacing) -> QuantityParts:
     spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
-    scale = rf"(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
+    # a tight scale word has no spaces before it: GAP, of none to two, covers both
+    scale_ahead = f"(?={GAP}{_first_chars(lexicon.scale_tokens)})" if spacing.looks_ahead else ""
+    scale = rf"{scale_ahead}(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
     worded_term = rf"{_words(lexicon.number_word_tokens)}{spacing.words}{_words(lexicon.word_scale_tokens)}"
+    number = number_regex(LOOKING_GROUPED_INTEGER if spacing.looks_ahead else GROUPED_INTEGER)
     # a shorter reading of a number ends before a space or "'" and a digit, where no scale word starts
     # (they all start with a letter): the first reading is the only one a scale word can follow
-    numeric_term = rf"(?>{NUMBER}){scale}"
+    numeric_term = rf"(?>{number}){scale}"
     return QuantityParts(
         scale=scale,
         scaled_term=rf"(?:{numeric_term}|{worded_term})",
         worded_term=worded_term,
         standalone=_words(lexicon.standalone_tokens),
         words=spacing.words,
+        number=number,
     )
 
 
 def plain_quantity_regex(parts: QuantityParts) -> str:
     """A quantity as first written: a scaled term or a standalone scale word, maybe followed by a second
     scaled term ("3 miliony 250 tisíc korun"), or a bare number."""
-    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{NUMBER})"
+    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{parts.number})"
 
 
 def quantity_regex(parts: QuantityParts) -> str:
     """``plain_quantity_regex(parts)``, reading a number once: there a bare number was read up to three times,
     with every shorter reading of it tried before a scale word, and then alone."""
     second = rf"(?:{parts.words}{parts.scaled_term})?"
-    return rf"(?:(?>{NUMBER})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
+    return rf"(?:(?>{parts.number})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
 
 
 def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str:
@@ -467,12 +489,16 @@ def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str
     dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
     connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
     gap, loose = spacing.gap, spacing.loose
+    connector_ahead = ""
+    if spacing.looks_ahead:  # the first characters of the connectors, paired ones too, after LOOSE spaces
+        connector_tokens = [*lexicon.dashes, *lexicon.range_connectors, *lexicon.range_paired_connectors]
+        connector_ahead = f"(?={LOOSE}{_first_chars(connector_tokens)})"
     return (
         rf"(?:(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
         rf"(?:(?P<pre>{code}){gap})?"
         rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
         # "a"/"and" join a range only after "mezi"/"between".
-        rf"(?:{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
+        rf"(?:{connector_ahead}{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
         rf"(?:(?P<pre2>{code}){gap})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
         rf"(?:{gap}(?P<post>{_words(lexicon.currency_tokens)}))?"
     )
