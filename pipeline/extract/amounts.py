@@ -381,6 +381,11 @@ def _first_chars(tokens: Iterable[str]) -> str:
     return "[" + "".join(re.escape(char) for char in chars) + "]"
 
 
+def _looking_for(tokens: Iterable[str], spaces: str = "") -> str:
+    """A look-ahead for the characters ``_trie(tokens)`` may open with, after the run of spaces ``spaces``."""
+    return f"(?={spaces}{_first_chars(tokens)})"
+
+
 def _first_two(tokens: Iterable[str]) -> str:
     """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
     after it): it matches wherever the trie does, looking no further than two characters ahead."""
@@ -427,9 +432,9 @@ class Spacing:
     gap: str = r" {0,2}+"  # sloppy spacing happens; never across a line end
     loose: str = r" {0,3}+"  # around a range's connector
     words: str = r" ++"  # between the words of a quantity
-    # Before a scale word or a range's connector, and before the thousands groups of a number, look ahead
-    # for their first character: most numbers are followed by neither, and one failed look-ahead costs
-    # less than entering each alternative of the scale words or the connectors.
+    # Before a range opener, a currency code, a scale word or a range's connector, and before the thousands
+    # groups of a number, look ahead for their first character: most numbers are preceded and followed
+    # by none of them, and one failed look-ahead costs less than entering each of their alternatives.
     looks_ahead: bool = True
 
 
@@ -452,7 +457,7 @@ class QuantityParts:
 def quantity_parts(lexicon: AmountLexicon, spacing: Spacing) -> QuantityParts:
     spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
     # a tight scale word has no spaces before it: GAP, of none to two, covers both
-    scale_ahead = f"(?={GAP}{_first_chars(lexicon.scale_tokens)})" if spacing.looks_ahead else ""
+    scale_ahead = _looking_for(lexicon.scale_tokens, GAP) if spacing.looks_ahead else ""
     scale = rf"{scale_ahead}(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
     worded_term = rf"{_words(lexicon.number_word_tokens)}{spacing.words}{_words(lexicon.word_scale_tokens)}"
     number = number_regex(LOOKING_GROUPED_INTEGER if spacing.looks_ahead else GROUPED_INTEGER)
@@ -489,13 +494,14 @@ def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str
     dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
     connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
     gap, loose = spacing.gap, spacing.loose
-    connector_ahead = ""
-    if spacing.looks_ahead:  # the first characters of the connectors, paired ones too, after LOOSE spaces
-        connector_tokens = [*lexicon.dashes, *lexicon.range_connectors, *lexicon.range_paired_connectors]
-        connector_ahead = f"(?={LOOSE}{_first_chars(connector_tokens)})"
+    opener_ahead = code_ahead = connector_ahead = ""
+    if spacing.looks_ahead:
+        opener_ahead, code_ahead = _looking_for(lexicon.range_openers), _looking_for(lexicon.code_tokens)
+        connectors = [*lexicon.dashes, *lexicon.range_connectors, *lexicon.range_paired_connectors]
+        connector_ahead = _looking_for(connectors, LOOSE)
     return (
-        rf"(?:(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
-        rf"(?:(?P<pre>{code}){gap})?"
+        rf"(?:{opener_ahead}(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
+        rf"(?:{code_ahead}(?P<pre>{code}){gap})?"
         rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
         # "a"/"and" join a range only after "mezi"/"between".
         rf"(?:{connector_ahead}{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
