@@ -235,6 +235,8 @@ def _load_lexicon() -> AmountLexicon:
 # Patterns, built once from named pieces. They run on the lower-cased text (same offsets), so every
 # token is matched in lower case; case-sensitive currencies are checked against the original text.
 
+LETTER = r"[^\W\d_]"
+LETTER_BEYOND_PLANE = r"[^\W\d_\x00-\uffff]"
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 NOT_LETTER_AFTER = r"(?![^\W\d_])"
 GAP = r" {0,2}"  # sloppy spacing happens; never across a line end
@@ -363,6 +365,16 @@ def _listed_complement(members: str) -> str:
     the Basic Multilingual Plane, and every character beyond it (a pattern opening with it checks those
     itself where it matters): a listed set is one table lookup per character, where a set like ``\W``
     asks the Unicode database."""
+    return "[^" + _listed_ranges(members) + "]"
+
+
+def _listed(members: str) -> str:
+    """The characters of the Basic Multilingual Plane the one-character regex ``members`` matches, as a
+    listed set (see ``_listed_complement``)."""
+    return "[" + _listed_ranges(members) + "]"
+
+
+def _listed_ranges(members: str) -> str:
     plane = "".join(map(chr, range(0x10000)))
     listed = sorted({ord(char) for char in re.findall(members, plane)})
     ranges: list[list[int]] = []
@@ -371,7 +383,7 @@ def _listed_complement(members: str) -> str:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return "[^" + "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges) + "]"
+    return "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
 
 
 def _first_chars(tokens: Iterable[str]) -> str:
@@ -414,7 +426,7 @@ class AmountPatterns:
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
     bullet_only: re.Pattern[str]
-    # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
+    # the token starts after no letter where an amount may start: a range opener, a currency code, a
     # number word or a standalone scale word begins there (its first two characters)
     amount_start: re.Pattern[str]
     # one of those words whole, matched at such a token start: an amount starting at a letter or a sign
@@ -550,10 +562,16 @@ def _opening_tokens(lexicon: AmountLexicon) -> list[str]:
 
 
 def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
-    """``TOKEN_START`` where ``_first_two(tokens)`` matches. ``TOKEN_START`` takes one character, so the
-    pattern opens with the set of characters the tokens open with (which the engine skips to) and checks
-    both conditions from one character back: first the cheap one, which most letters (inside a word) fail."""
-    return re.compile(f"{_first_chars(tokens)}(?<={TOKEN_START.pattern})(?<=(?={_first_two(tokens)}).)")
+    """The token starts after no letter where ``_first_two(tokens)`` matches: the ``TOKEN_START`` places
+    where one of ``tokens`` may stand as a whole word (``_words``), and so every place an amount starting
+    at a letter or a sign may start at (a sign after a letter starts a token, but none of these words).
+
+    The pattern opens with the set of characters the tokens open with (which the engine skips to) and
+    checks the conditions from one character back: first the cheap one, which most letters (inside a
+    word) fail, a look-up of the character before in a listed set of the plane's letters; then the
+    letters beyond the plane, which only a category tells."""
+    not_after_letter = f"(?<!{_listed(LETTER)}.)(?<!{LETTER_BEYOND_PLANE}.)"
+    return re.compile(f"{_first_chars(tokens)}{not_after_letter}(?<=(?={_first_two(tokens)}).)")
 
 
 LEXICON = _load_lexicon()

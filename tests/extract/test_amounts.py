@@ -374,7 +374,7 @@ def _plain_amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Mat
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_AMOUNT_PIECES), max_size=12))
+@given(st.lists(st.sampled_from([*_AMOUNT_PIECES, "𝐀", "x€", "ǅ", "²"]), max_size=12))
 def test_amount_at_tries_the_token_starts_an_amount_may_start_at(pieces: list[str]) -> None:
     lowered = "".join(pieces).lower()
     for token in amounts.TOKEN_START.finditer(lowered):
@@ -392,12 +392,13 @@ _START_TOKENS = [*amounts.LEXICON.range_openers, *amounts.LEXICON.code_tokens, *
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([*(token.lower() for token in _START_TOKENS), *_AMOUNT_PIECES, "_", "x€", "a$", "9a"]),
+@given(st.lists(st.sampled_from([*(token.lower() for token in _START_TOKENS), *_AMOUNT_PIECES, "_", "x€", "a$", "9a",
+                                 "𝐀", "𝟓", "²", "ǅ"]),
                 max_size=10),
        st.integers(0, 5), st.integers(0, 5))
 def test_amount_start_finds_the_token_starts_the_tokens_open(pieces: list[str], skip: int, cut: int) -> None:
     text = "".join(pieces).lower()
-    plain = re.compile(f"(?={amounts._first_two(_START_TOKENS)})(?:{amounts.TOKEN_START.pattern})")
+    plain = re.compile(f"(?<![^\\W\\d_])(?={amounts._first_two(_START_TOKENS)})(?s:.)")
     end = max(0, len(text) - cut)
     found = [m.span() for m in amounts.PATTERNS.amount_start.finditer(text, skip, end)]
     assert found == [m.span() for m in plain.finditer(text, skip, end)]
