@@ -623,7 +623,12 @@ def _is_list_gap(gap: str) -> bool:
 def _list_groups(text: str, candidates: Sequence[_Candidate]) -> list[list[_Candidate]]:
     groups: list[list[_Candidate]] = []
     for candidate in candidates:
-        if groups and _is_list_gap(text[groups[-1][-1].end : candidate.start]):
+        # most countries of a text stand far apart: their gap, too long for a list, is not cut out
+        if (
+            groups
+            and candidate.start - groups[-1][-1].end <= _MAX_LIST_GAP
+            and _is_list_gap(text[groups[-1][-1].end : candidate.start])
+        ):
             groups[-1].append(candidate)
         else:
             groups.append([candidate])
