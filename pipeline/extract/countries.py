@@ -539,18 +539,23 @@ def _name_candidates(text: str, hint: str, strict: bool) -> list[_Candidate]:
     return candidates
 
 
-def _words_from(text: str, first: re.Match[str], longest: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """Lookup keys of the runs of 1..longest words starting at ``first``, and each run's span."""
-    keys = [first.group().casefold()]
+def _words_from(
+    text: str, first: re.Match[str], longest: int
+) -> tuple[list[str], list[tuple[int, int]], list[str]]:
+    """Lookup keys of the runs of 1..longest words starting at ``first``, each run's span, and the words as
+    written (the tokens of the longest run: each is a whole run of letters, what ``_TOKEN`` finds)."""
+    words = [first.group()]
+    keys = [words[0].casefold()]
     spans = [first.span()]
     while len(keys) < longest:
         following = _NEXT_NAME_WORD.match(text, spans[-1][1])
         if following is None:
             break
         joiner = text[spans[-1][1]]
-        keys.append(keys[-1] + (joiner if joiner in _NAME_JOINERS else " ") + following.group(1).casefold())
+        words.append(following.group(1))
+        keys.append(keys[-1] + (joiner if joiner in _NAME_JOINERS else " ") + words[-1].casefold())
         spans.append((spans[0][0], following.end()))
-    return keys, spans
+    return keys, spans, words
 
 
 def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: list[_Candidate]) -> int:
@@ -558,13 +563,13 @@ def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: lis
     longest = _LEXICON.max_tokens.get(first.group().casefold())
     if not longest:
         return 0
-    keys, spans = _words_from(text, first, longest)
+    keys, spans, words = _words_from(text, first, longest)
     for width in range(len(keys), 0, -1):
         forms = _LEXICON.forms.get(keys[width - 1])
         if not forms:
             continue
         start, end = spans[width - 1]
-        matched = tuple(_TOKEN.findall(text, start, end))
+        matched = tuple(words[:width])
         form = _form_for(keys[width - 1], matched, strict, hint)
         if form is None or _glued_to_address(text, start, end) or _compound_first_half(text, end, matched[-1]):
             continue

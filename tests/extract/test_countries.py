@@ -372,3 +372,23 @@ def test_every_abbreviation_is_found_by_the_strict_scan_wherever_it_stands() -> 
 def test_abbreviation_without_a_capital_is_refused() -> None:
     with pytest.raises(LexiconError, match="countries.toml: key 'abbreviations'.*'čr' must start with a capital"):
         compile_country_data(_broken(["cs", "abbreviations", "CZ"], ["čr"]))
+
+
+_RUN_PIECES = [*_NAME_PIECES, "Czech", "Republic", "Slovak", "-", "'", " ", "  ", "\t", " \n ", "\n\n", "5", ".", "𝐀", "ǅ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=12), st.integers(1, 5))
+def test_words_of_a_run_are_its_tokens(pieces: list[str], longest: int) -> None:
+    text = "".join(pieces)
+    for first in countries_module._TOKEN.finditer(text):
+        keys, spans, words = countries_module._words_from(text, first, longest)
+        assert len(keys) == len(spans) == len(words)
+        for width, (start, end) in enumerate(spans, 1):
+            assert words[:width] == countries_module._TOKEN.findall(text, start, end)
+
+
+def test_a_name_is_judged_by_its_own_words_not_those_after_it() -> None:
+    # the longest run tried holds words after the name: the case check and the compound check see the name's
+    assert _found("CZECH REPUBLIC and Norway", "en") == [("CZ", "CZECH REPUBLIC"), ("NO", "Norway")]
+    assert _found("v ČESKÉ REPUBLICE a Norsku", "cs") == [("CZ", "ČESKÉ REPUBLICE"), ("NO", "Norsku")]
