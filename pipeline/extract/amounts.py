@@ -622,11 +622,15 @@ def parse_number(raw: str, decimal_mark: str | None = None) -> float:
     if match is None:
         raise ValueError(f"not a number: {raw!r}")
     integer, fraction = match["int"], match["frac"]
-    separators = [char for char in integer if not char.isdigit()]
-    if fraction is None and len(separators) == 1 and separators[0] == decimal_mark:
+    digits = integer.translate(_WITHOUT_SEPARATORS)
+    # plain digits, or groups of three after one kind of separator: a lone one stands before the last group
+    if fraction is None and len(integer) - len(digits) == 1 and integer[-4] == decimal_mark:
         return float(integer.replace(decimal_mark, "."))
-    digits = "".join(char for char in integer if char.isdigit())
     return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+# the separators of thousands groups (``GROUPED_INTEGER``), dropped from an integer part
+_WITHOUT_SEPARATORS = str.maketrans("", "", " .,'")
 
 
 def _quantity(scan: Scan, match: re.Match[str], group: str, inherited_scale: str | None = None) -> Quantity:

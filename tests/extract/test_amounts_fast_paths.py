@@ -71,3 +71,35 @@ def test_amount_start_is_a_token_start_after_no_letter_of_any_plane() -> None:
             text = f"{before}{token} 5"
             found = [m.start() for m in amounts.PATTERNS.amount_start.finditer(text)]
             assert found == [m.start() for m in plain.finditer(text)], text
+
+
+def _plain_parse_number(raw: str, decimal_mark: str | None) -> float:
+    match = amounts.NUMBER_PARTS.fullmatch(raw)
+    assert match is not None
+    integer, fraction = match["int"], match["frac"]
+    separators = [char for char in integer if not char.isdigit()]
+    if fraction is None and len(separators) == 1 and separators[0] == decimal_mark:
+        return float(integer.replace(decimal_mark, "."))
+    digits = "".join(char for char in integer if char.isdigit())
+    return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+@st.composite
+def _numbers(draw: st.DrawFn) -> str:
+    digits = st.text(alphabet="0123456789", min_size=1, max_size=8)
+    if draw(st.booleans()):
+        separator = draw(st.sampled_from([" ", ".", ",", "'"]))
+        groups = draw(st.lists(st.text(alphabet="0123456789", min_size=3, max_size=3), min_size=1, max_size=3))
+        integer = draw(st.text(alphabet="0123456789", min_size=1, max_size=3)) + "".join(separator + group for group in groups)
+    else:
+        integer = draw(digits)
+    if draw(st.booleans()):
+        integer += draw(st.sampled_from([".", ","])) + draw(digits)
+    return integer
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_numbers(), st.sampled_from([None, ",", ".", " ", "'"]))
+def test_parse_number_reads_what_the_plain_reading_reads(raw: str, decimal_mark: str | None) -> None:
+    assert amounts.NUMBER_PARTS.fullmatch(raw) is not None
+    assert amounts.parse_number(raw, decimal_mark) == _plain_parse_number(raw, decimal_mark)
