@@ -426,12 +426,10 @@ class AmountPatterns:
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
     bullet_only: re.Pattern[str]
-    # the token starts after no letter where an amount may start: a range opener, a currency code, a
-    # number word or a standalone scale word begins there (its first two characters)
+    # the token starts where an amount starting at a letter or a sign may start: a range opener, a
+    # currency code, a number word or a standalone scale word stands there, a whole word (an amount
+    # opens with one of them, or else with a digit)
     amount_start: re.Pattern[str]
-    # one of those words whole, matched at such a token start: an amount starting at a letter or a sign
-    # opens with one (a quantity without one starts with a digit)
-    amount_opening: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -551,7 +549,6 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         tight_gap=re.compile(r"[\s:=–—-]*"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
         amount_start=_amount_start(_opening_tokens(lexicon)),
-        amount_opening=re.compile(_words(_opening_tokens(lexicon))),
     )
 
 
@@ -562,16 +559,16 @@ def _opening_tokens(lexicon: AmountLexicon) -> list[str]:
 
 
 def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
-    """The token starts after no letter where ``_first_two(tokens)`` matches: the ``TOKEN_START`` places
-    where one of ``tokens`` may stand as a whole word (``_words``), and so every place an amount starting
-    at a letter or a sign may start at (a sign after a letter starts a token, but none of these words).
+    """The places where one of ``tokens`` stands as a whole word (``_words(tokens)``), found by a search.
 
     The pattern opens with the set of characters the tokens open with (which the engine skips to) and
-    checks the conditions from one character back: first the cheap one, which most letters (inside a
+    checks the rest from one character back: first the cheap condition, which most letters (inside a
     word) fail, a look-up of the character before in a listed set of the plane's letters; then the
-    letters beyond the plane, which only a category tells."""
+    letters beyond the plane, which only a category tells; then the tokens themselves. Words that only
+    open like a token ("akce", "je") are passed over inside the search, without a call each.
+    """
     not_after_letter = f"(?<!{_listed(LETTER)}.)(?<!{LETTER_BEYOND_PLANE}.)"
-    return re.compile(f"{_first_chars(tokens)}{not_after_letter}(?<=(?={_first_two(tokens)}).)")
+    return re.compile(f"{_first_chars(tokens)}{not_after_letter}(?<=(?={_trie(tokens)}{NOT_LETTER_AFTER}).)")
 
 
 LEXICON = _load_lexicon()
@@ -881,16 +878,15 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # a line start further back than the lead does not matter: searching no further keeps long lines linear
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
-    # the scan may look one character past its last place (``amount_start`` looks two characters ahead)
+    # the scan may look one character past its last place: a token before the anchor ends before it (no
+    # opening word holds a digit or a scale word's start, see tests/extract/test_amounts.py), and whether
+    # a letter follows it is seen at the anchor at the latest
     # (searched token by token: most leads hold none, and a search costs less than an iterator)
     token = PATTERNS.amount_start.search(lowered, lead_start, anchor + 1)
     while token is not None and token.start() < anchor:
-        # most of these tokens are words that only open like one of the opening words: the amount
-        # pattern, far longer, is tried only where one of them stands whole
-        if PATTERNS.amount_opening.match(lowered, token.start()) is not None:
-            match = PATTERNS.amount.match(lowered, token.start())
-            if match is not None and match.end() > anchor:
-                return _past_year(lowered, match)
+        match = PATTERNS.amount.match(lowered, token.start())
+        if match is not None and match.end() > anchor:
+            return _past_year(lowered, match)
         token = PATTERNS.amount_start.search(lowered, token.end(), anchor + 1)
     match = PATTERNS.amount.match(lowered, anchor)
     return _past_year(lowered, match) if match is not None and match.end() > anchor else None

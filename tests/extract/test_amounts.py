@@ -396,9 +396,9 @@ _START_TOKENS = [*amounts.LEXICON.range_openers, *amounts.LEXICON.code_tokens, *
                                  "𝐀", "𝟓", "²", "ǅ"]),
                 max_size=10),
        st.integers(0, 5), st.integers(0, 5))
-def test_amount_start_finds_the_token_starts_the_tokens_open(pieces: list[str], skip: int, cut: int) -> None:
+def test_amount_start_finds_the_places_the_tokens_stand_at(pieces: list[str], skip: int, cut: int) -> None:
     text = "".join(pieces).lower()
-    plain = re.compile(f"(?<![^\\W\\d_])(?={amounts._first_two(_START_TOKENS)})(?s:.)")
+    plain = re.compile(f"(?={amounts._words(_START_TOKENS)})(?s:.)")
     end = max(0, len(text) - cut)
     found = [m.span() for m in amounts.PATTERNS.amount_start.finditer(text, skip, end)]
     assert found == [m.span() for m in plain.finditer(text, skip, end)]
@@ -430,6 +430,17 @@ def _amount_texts(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 2))):
         pieces += [draw(st.sampled_from(_AFTER)), draw(_quantities())]
     return "".join(pieces) + draw(st.sampled_from(_AFTER))
+
+
+def test_no_opening_word_holds_a_place_an_amount_is_anchored_at() -> None:
+    """What the lead scan of ``_amount_at`` rests on (it looks no further than the anchor): a word an amount
+    may open with holds no digit and no scale word after a character that is no letter or digit, so
+    one before an anchor ends before it."""
+    for token in (token.lower() for token in _START_TOKENS):
+        assert not any(char.isdigit() for char in token), token
+        for place in range(1, len(token)):
+            if not token[place - 1].isalnum():
+                assert amounts.PATTERNS.scale_anchor.match(token, place) is None, token
 
 
 def test_every_scale_word_starts_with_a_letter() -> None:

@@ -64,10 +64,10 @@ def test_cues_at_the_text_start_and_after_any_character() -> None:
 _START_TOKENS = amounts._opening_tokens(amounts.LEXICON)
 
 
-def test_amount_start_is_a_token_start_after_no_letter_of_any_plane() -> None:
-    plain = re.compile(f"(?<![^\\W\\d_])(?={amounts._first_two(_START_TOKENS)})(?s:.)")
+def test_amount_start_is_a_whole_token_after_no_letter_of_any_plane() -> None:
+    plain = re.compile(f"(?={amounts._words(_START_TOKENS)})(?s:.)")
     for before in ["", " ", "\n", "5", "_", "€", "x", "ô", "ǅ", "²", "𝐀", "𝟓", "\U00020000"]:
-        for token in ["eur", "mezi", "€", "$", "dva", "půl", "čtyři", "ôsmich", "x"]:
+        for token in ["eur", "mezi", "€", "$", "dva", "půl", "čtyři", "ôsmich", "x", "akce", "je", "eurx", "a", "a half"]:
             text = f"{before}{token} 5"
             found = [m.start() for m in amounts.PATTERNS.amount_start.finditer(text)]
             assert found == [m.start() for m in plain.finditer(text)], text
