@@ -398,21 +398,6 @@ def _looking_for(tokens: Iterable[str], spaces: str = "") -> str:
     return f"(?={spaces}{_first_chars(tokens)})"
 
 
-def _first_two(tokens: Iterable[str]) -> str:
-    """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
-    after it): it matches wherever the trie does, looking no further than two characters ahead."""
-    root = _trie_root(tokens)
-    branches = []
-    for base in sorted(key for key in root if key):
-        child = root[base]
-        seconds = [_trie_head(second, child[second]) for second in sorted(key for key in child if key)]
-        if None in child or not seconds:
-            branches.append(_trie_head(base, child))
-        else:
-            branches.append(_trie_head(base, child) + "(?:" + "|".join(seconds) + ")")
-    return "(?:" + "|".join(branches) + ")"
-
-
 @dataclass(frozen=True)
 class AmountPatterns:
     amount: re.Pattern[str]
