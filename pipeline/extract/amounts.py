@@ -393,6 +393,16 @@ def _first_chars(tokens: Iterable[str]) -> str:
     return "[" + "".join(re.escape(char) for char in chars) + "]"
 
 
+def _cue_boundary(cues: Iterable[str]) -> str:
+    r"""A character set of the characters no cue found in folded text may hold: those whose fold is neither
+    a character of a cue key nor white space (``\s+`` joins the words of a key), listed for the Basic
+    Multilingual Plane, and every character beyond it (fold leaves them as they are: none is either)."""
+    key_chars = set("".join(cues))
+    plane = "".join(map(chr, range(0x10000)))
+    held = (char for char, folded in zip(plane, fold(plane)) if folded in key_chars or folded.isspace())
+    return _listed_complement("[" + "".join(map(re.escape, held)) + "]")
+
+
 def _looking_for(tokens: Iterable[str], spaces: str = "") -> str:
     """A look-ahead for the characters ``_trie(tokens)`` may open with, after the run of spaces ``spaces``."""
     return f"(?={spaces}{_first_chars(tokens)})"
@@ -410,6 +420,8 @@ class AmountPatterns:
     cue_after: re.Pattern[str]
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
+    # a context up to its last character no cue may hold (see ``_cue_window``)
+    up_to_cue_boundary: re.Pattern[str]
     bullet_only: re.Pattern[str]
     # the token starts where an amount starting at a letter or a sign may start: a range opener, a
     # currency code, a number word or a standalone scale word stands there, a whole word (an amount
@@ -532,6 +544,7 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         # ("Výše podpory: 85 % (3 844 708 Kč)").
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
+        up_to_cue_boundary=re.compile(f"(?s:.*){_cue_boundary(lexicon.cues)}"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
         amount_start=_amount_start(_opening_tokens(lexicon)),
     )
@@ -680,8 +693,9 @@ def _prose_cue(context: str) -> AmountRole | None:
     A cue phrase counts when it ends close to the amount in the same clause; a label word only
     straight before it ("z toho dotace 800 000 Kč").
     """
-    for end, cue in reversed(_cues_in(fold(context))):
-        gap = context[end:]
+    window = _cue_window(context)
+    for end, cue in reversed(_cues_in(fold(context[window:]))):
+        gap = context[window + end :]
         if cue.label_only:
             if PATTERNS.tight_gap.fullmatch(gap):
                 return cue.role
@@ -690,6 +704,28 @@ def _prose_cue(context: str) -> AmountRole | None:
             return None
         return cue.role
     return None
+
+
+def _cue_window(context: str) -> int:
+    """Where the cues that decide ``_prose_cue`` may start: the last character no cue may hold before the
+    last MAX_CUE_GAP_CHARS characters and before the run of characters a label may stand apart by.
+
+    A cue that ends before both is a phrase too far off, or a label apart from the amount: it decides
+    nothing (the one after it, if any, decides first). No cue holds the character found, so the cues
+    after it are those of the whole context, and the context before it need not be folded and searched.
+    """
+    tight_end = len(context)
+    while tight_end and (context[tight_end - 1].isspace() or context[tight_end - 1] in _TIGHT_GAP_SIGNS):
+        tight_end -= 1
+    limit = min(tight_end, len(context) - MAX_CUE_GAP_CHARS)
+    if limit <= 0:
+        return 0
+    boundary = PATTERNS.up_to_cue_boundary.match(context, 0, limit)
+    return 0 if boundary is None else boundary.end() - 1
+
+
+# the characters of ``tight_gap`` besides white space
+_TIGHT_GAP_SIGNS = ":=–—-"
 
 
 def _label_above(text: str, line_start: int) -> str | None:

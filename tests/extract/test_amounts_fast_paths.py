@@ -103,3 +103,50 @@ def _numbers(draw: st.DrawFn) -> str:
 def test_parse_number_reads_what_the_plain_reading_reads(raw: str, decimal_mark: str | None) -> None:
     assert amounts.NUMBER_PARTS.fullmatch(raw) is not None
     assert amounts.parse_number(raw, decimal_mark) == _plain_parse_number(raw, decimal_mark)
+
+
+def _plain_prose_cue(context: str) -> str | None:
+    """``_prose_cue`` over the whole context folded."""
+    for end, cue in reversed(_plain_cues(amounts.fold(context))):
+        gap = context[end:]
+        if cue.label_only:
+            if amounts.PATTERNS.tight_gap.fullmatch(gap):
+                return cue.role
+            continue
+        if len(gap) > amounts.MAX_CUE_GAP_CHARS or amounts.PATTERNS.clause_break.search(gap):
+            return None
+        return cue.role
+    return None
+
+
+_CONTEXT_PIECES = [
+    *_CUE_KEYS, "Výše dotace", "Celkové náklady", "GRANT", "příspěvek", "ß", "𝐀", "5", "2019", "_", ",", ".", ";", ")",
+    "(", ":", " – ", "-", "=", " ", "   ", "\t", "\u00a0", "\n", "projekt", "realizovaný v letech", "činí",
+    "celkem", "the project was funded", "ve výši", " " * 45, ": " * 12, "x" * 30,
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=16))
+def test_prose_cue_of_the_window_is_the_prose_cue_of_the_whole_context(pieces: list[str]) -> None:
+    context = "".join(pieces)
+    assert amounts._prose_cue(context) == _plain_prose_cue(context)
+
+
+def test_cue_window_starts_at_a_character_no_cue_holds() -> None:
+    context = "celkove naklady projektu, ktery byl realizovan v letech 2019 az 2021, cinily "
+    window = amounts._cue_window(context)
+    # the last character no cue holds before the last MAX_CUE_GAP_CHARS: the comma after "projektu"
+    assert window == context.index(",")
+    assert amounts._cue_window("kratky kontext ") == 0
+
+
+def test_prose_cue_of_the_window_for_every_cue_at_every_distance() -> None:
+    # cues straddling the last MAX_CUE_GAP_CHARS characters, and labels apart by a long run of tight signs
+    keys = [*_CUE_KEYS, *(key.replace(" ", "\t") for key in _CUE_KEYS if " " in key),
+            *(key.replace(" ", "\u00a0\n") for key in _CUE_KEYS if " " in key)]
+    for key in keys:
+        for before in ["", "x, ", "5 ", "ß "]:
+            for after in ["", " ", " je ", ": ", " – ", " " * 38, " " * 45, ": " * 30, " 2019 ", " (x) ", ". Y "]:
+                context = f"{before}{key}{after}"
+                assert amounts._prose_cue(context) == _plain_prose_cue(context), context
