@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.extract.phrases import leftmost_matches
 from pipeline.folding import lower_same_length
@@ -58,6 +58,8 @@ _FOLD_TABLE: dict[int, str] = {code: _fold_char(chr(code)) for code in range(0x4
 
 def fold(text: str) -> str:
     """Lower case without diacritics (Latin letters), one character for one, so offsets survive."""
+    if text.isascii():  # ASCII letters have no diacritics: their fold is their lower case
+        return text.lower()
     return text.translate(_FOLD_TABLE)
 
 
@@ -233,12 +235,26 @@ def _load_lexicon() -> AmountLexicon:
 # Patterns, built once from named pieces. They run on the lower-cased text (same offsets), so every
 # token is matched in lower case; case-sensitive currencies are checked against the original text.
 
+LETTER = r"[^\W\d_]"
+LETTER_BEYOND_PLANE = r"[^\W\d_\x00-\uffff]"
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 NOT_LETTER_AFTER = r"(?![^\W\d_])"
 GAP = r" {0,2}"  # sloppy spacing happens; never across a line end
+LOOSE = r" {0,3}"  # around a range's connector
 # Thousands groups with one separator kind throughout, then an optional decimal part.
-GROUPED_INTEGER = r"[0-9]{1,3}(?:(?: [0-9]{3})+|(?:\.[0-9]{3})+|(?:,[0-9]{3})+|(?:'[0-9]{3})+)"
-NUMBER = rf"(?<![\w.,])(?:{GROUPED_INTEGER}|[0-9]+)(?:[.,][0-9]+)?(?![.,]?[0-9])"
+THOUSANDS_GROUPS = r"(?:(?: [0-9]{3})+|(?:\.[0-9]{3})+|(?:,[0-9]{3})+|(?:'[0-9]{3})+)"
+GROUPED_INTEGER = rf"[0-9]{{1,3}}{THOUSANDS_GROUPS}"
+# ``GROUPED_INTEGER`` looking ahead for a separator and a group before trying the groups: most numbers have
+# none ("2019"), and each of the up to three readings of their first digits failed in all four groups
+LOOKING_GROUPED_INTEGER = rf"[0-9]{{1,3}}(?=[ .,'][0-9]{{3}}){THOUSANDS_GROUPS}"
+
+
+def number_regex(grouped_integer: str) -> str:
+    """A number standing alone, its integer part ``grouped_integer`` or plain digits."""
+    return rf"(?<![\w.,])(?:{grouped_integer}|[0-9]+)(?:[.,][0-9]+)?(?![.,]?[0-9])"
+
+
+NUMBER = number_regex(GROUPED_INTEGER)
 NUMBER_PARTS = re.compile(rf"(?P<int>{GROUPED_INTEGER}|[0-9]+)(?:[.,](?P<frac>[0-9]+))?")
 # "10 000,- Kč", "10.000,- Kč": the dash says "no hellers".
 TRAILER = r"[.,](?:--?|–|—)"
@@ -321,10 +337,9 @@ def cue_alternation(cues: Iterable[str]) -> str:
 
 
 def _cue_trie(cues: Iterable[str]) -> str:
-    """``cue_alternation(cues)`` as a trie: at a word start, the longest key that ends a word there wins in
-    both (two keys matching at one place differ only in words the longer adds). A trie tests a shared
-    opening once; the check for a word start follows each first letter, so the pattern opens with a set
-    of letters the engine skips to, instead of testing every character."""
+    """``cue_alternation(cues)`` as a trie, matched at a word start (the pattern around it finds the word
+    start: ``PATTERNS.cue_after``): there the longest key that ends a word wins in both (two keys matching
+    at one place differ only in words the longer adds). A trie tests a shared opening once."""
     root: dict[str | None, Any] = {}
     for key in cues:
         node = root
@@ -332,17 +347,43 @@ def _cue_trie(cues: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[None] = {}
 
-    def emit(node: dict[str | None, Any], first: bool) -> str:
+    def emit(node: dict[str | None, Any]) -> str:
         branches = []
         for char in sorted(key for key in node if key is not None):
-            head = r"\s+" if char == " " else re.escape(char) + (r"(?<!\w.)" if first else "")
-            branches.append(head + emit(node[char], False))
+            head = r"\s+" if char == " " else re.escape(char)
+            branches.append(head + emit(node[char]))
         body = "" if not branches else branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if None in node:
             return f"(?:{body}|(?!\\w))" if body else r"(?!\w)"  # a longer key first
         return body
 
-    return emit(root, True)
+    return emit(root)
+
+
+def _listed_complement(members: str) -> str:
+    r"""A character set of the characters the one-character regex ``members`` does not match, listed for
+    the Basic Multilingual Plane, and every character beyond it (a pattern opening with it checks those
+    itself where it matters): a listed set is one table lookup per character, where a set like ``\W``
+    asks the Unicode database."""
+    return "[^" + _listed_ranges(members) + "]"
+
+
+def _listed(members: str) -> str:
+    """The characters of the Basic Multilingual Plane the one-character regex ``members`` matches, as a
+    listed set (see ``_listed_complement``)."""
+    return "[" + _listed_ranges(members) + "]"
+
+
+def _listed_ranges(members: str) -> str:
+    plane = "".join(map(chr, range(0x10000)))
+    listed = sorted({ord(char) for char in re.findall(members, plane)})
+    ranges: list[list[int]] = []
+    for code in listed:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
 
 
 def _first_chars(tokens: Iterable[str]) -> str:
@@ -352,19 +393,19 @@ def _first_chars(tokens: Iterable[str]) -> str:
     return "[" + "".join(re.escape(char) for char in chars) + "]"
 
 
-def _first_two(tokens: Iterable[str]) -> str:
-    """A regex for the first two characters of ``_trie(tokens)`` (the first one alone where a token ends
-    after it): it matches wherever the trie does, looking no further than two characters ahead."""
-    root = _trie_root(tokens)
-    branches = []
-    for base in sorted(key for key in root if key):
-        child = root[base]
-        seconds = [_trie_head(second, child[second]) for second in sorted(key for key in child if key)]
-        if None in child or not seconds:
-            branches.append(_trie_head(base, child))
-        else:
-            branches.append(_trie_head(base, child) + "(?:" + "|".join(seconds) + ")")
-    return "(?:" + "|".join(branches) + ")"
+def _cue_boundary(cues: Iterable[str]) -> str:
+    r"""A character set of the characters no cue found in folded text may hold: those whose fold is neither
+    a character of a cue key nor white space (``\s+`` joins the words of a key), listed for the Basic
+    Multilingual Plane, and every character beyond it (fold leaves them as they are: none is either)."""
+    key_chars = set("".join(cues))
+    plane = "".join(map(chr, range(0x10000)))
+    held = (char for char, folded in zip(plane, fold(plane)) if folded in key_chars or folded.isspace())
+    return _listed_complement("[" + "".join(map(re.escape, held)) + "]")
+
+
+def _looking_for(tokens: Iterable[str], spaces: str = "") -> str:
+    """A look-ahead for the characters ``_trie(tokens)`` may open with, after the run of spaces ``spaces``."""
+    return f"(?={spaces}{_first_chars(tokens)})"
 
 
 @dataclass(frozen=True)
@@ -375,16 +416,17 @@ class AmountPatterns:
     number_ahead: re.Pattern[str]
     scale_anchor: re.Pattern[str]
     scale_anchors: tuple[re.Pattern[str], ...]  # ``scale_anchor`` split (see ``_trie_branches``)
-    cue: re.Pattern[str]
+    # a role cue (group "cue") after the character before its word start, see ``_cues_in``
+    cue_after: re.Pattern[str]
     clause_break: re.Pattern[str]
     tight_gap: re.Pattern[str]
+    # a context up to its last character no cue may hold (see ``_cue_window``)
+    up_to_cue_boundary: re.Pattern[str]
     bullet_only: re.Pattern[str]
-    # the token starts (``TOKEN_START``) where an amount may start: a range opener, a currency code, a
-    # number word or a standalone scale word begins there (its first two characters)
+    # the token starts where an amount starting at a letter or a sign may start: a range opener, a
+    # currency code, a number word or a standalone scale word stands there, a whole word (an amount
+    # opens with one of them, or else with a digit)
     amount_start: re.Pattern[str]
-    # one of those words whole, matched at such a token start: an amount starting at a letter or a sign
-    # opens with one (a quantity without one starts with a digit)
-    amount_opening: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -397,9 +439,14 @@ class Spacing:
     gap: str = r" {0,2}+"  # sloppy spacing happens; never across a line end
     loose: str = r" {0,3}+"  # around a range's connector
     words: str = r" ++"  # between the words of a quantity
+    # Before a range opener, a currency code, a scale word or a range's connector, and before the thousands
+    # groups of a number, look ahead for their first character: most numbers are preceded and followed
+    # by none of them, and one failed look-ahead costs less than entering each of their alternatives.
+    looks_ahead: bool = True
 
 
-PLAIN_SPACING = Spacing(gap=GAP, loose=r" {0,3}", words=r" +")  # the greedy runs of the plain pattern
+# the greedy runs of the plain pattern, without look-aheads
+PLAIN_SPACING = Spacing(gap=GAP, loose=LOOSE, words=r" +", looks_ahead=False)
 
 
 @dataclass(frozen=True)
@@ -411,35 +458,40 @@ class QuantityParts:
     worded_term: str  # a number word and a scale word ("dva miliony")
     standalone: str  # a scale word that is a quantity alone ("půl milionu")
     words: str  # the spaces between two terms
+    number: str  # a number (``number_regex``)
 
 
 def quantity_parts(lexicon: AmountLexicon, spacing: Spacing) -> QuantityParts:
     spaced_scale = _words(set(lexicon.scale_tokens) - set(lexicon.tight_scale_tokens))
-    scale = rf"(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
+    # a tight scale word has no spaces before it: GAP, of none to two, covers both
+    scale_ahead = _looking_for(lexicon.scale_tokens, GAP) if spacing.looks_ahead else ""
+    scale = rf"{scale_ahead}(?:{spacing.gap}{spaced_scale}|{_words(lexicon.tight_scale_tokens)})"
     worded_term = rf"{_words(lexicon.number_word_tokens)}{spacing.words}{_words(lexicon.word_scale_tokens)}"
+    number = number_regex(LOOKING_GROUPED_INTEGER if spacing.looks_ahead else GROUPED_INTEGER)
     # a shorter reading of a number ends before a space or "'" and a digit, where no scale word starts
     # (they all start with a letter): the first reading is the only one a scale word can follow
-    numeric_term = rf"(?>{NUMBER}){scale}"
+    numeric_term = rf"(?>{number}){scale}"
     return QuantityParts(
         scale=scale,
         scaled_term=rf"(?:{numeric_term}|{worded_term})",
         worded_term=worded_term,
         standalone=_words(lexicon.standalone_tokens),
         words=spacing.words,
+        number=number,
     )
 
 
 def plain_quantity_regex(parts: QuantityParts) -> str:
     """A quantity as first written: a scaled term or a standalone scale word, maybe followed by a second
     scaled term ("3 miliony 250 tisíc korun"), or a bare number."""
-    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{NUMBER})"
+    return rf"(?:(?:{parts.scaled_term}|{parts.standalone})(?:{parts.words}{parts.scaled_term})?|{parts.number})"
 
 
 def quantity_regex(parts: QuantityParts) -> str:
     """``plain_quantity_regex(parts)``, reading a number once: there a bare number was read up to three times,
     with every shorter reading of it tried before a scale word, and then alone."""
     second = rf"(?:{parts.words}{parts.scaled_term})?"
-    return rf"(?:(?>{NUMBER})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
+    return rf"(?:(?>{parts.number})(?:{parts.scale}{second})?|(?:{parts.worded_term}|{parts.standalone}){second})"
 
 
 def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str:
@@ -449,12 +501,17 @@ def amount_regex(lexicon: AmountLexicon, quantity: str, spacing: Spacing) -> str
     dashes = "|".join(re.escape(dash) for dash in lexicon.dashes)
     connector = rf"(?:{dashes}|{_words(lexicon.range_connectors)})"
     gap, loose = spacing.gap, spacing.loose
+    opener_ahead = code_ahead = connector_ahead = ""
+    if spacing.looks_ahead:
+        opener_ahead, code_ahead = _looking_for(lexicon.range_openers), _looking_for(lexicon.code_tokens)
+        connectors = [*lexicon.dashes, *lexicon.range_connectors, *lexicon.range_paired_connectors]
+        connector_ahead = _looking_for(connectors, LOOSE)
     return (
-        rf"(?:(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
-        rf"(?:(?P<pre>{code}){gap})?"
+        rf"(?:{opener_ahead}(?P<opener>{_words(lexicon.range_openers)}){spacing.words})?"
+        rf"(?:{code_ahead}(?P<pre>{code}){gap})?"
         rf"(?P<q1>{quantity})(?P<t1>{TRAILER})?"
         # "a"/"and" join a range only after "mezi"/"between".
-        rf"(?:{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
+        rf"(?:{connector_ahead}{loose}(?P<conn>{connector}|(?(opener){_words(lexicon.range_paired_connectors)}|(?!))){loose}"
         rf"(?:(?P<pre2>{code}){gap})?(?P<q2>{quantity})(?P<t2>{TRAILER})?)?"
         rf"(?:{gap}(?P<post>{_words(lexicon.currency_tokens)}))?"
     )
@@ -479,15 +536,17 @@ def _build_patterns(lexicon: AmountLexicon) -> AmountPatterns:
         scale_anchors=tuple(
             re.compile(branch + NOT_LETTER_AFTER) for branch in _trie_branches(lexicon.word_scale_tokens, 3)
         ),
-        cue=re.compile(_cue_trie(lexicon.cues)),
+        cue_after=re.compile(
+            _listed_complement(r"\w") + rf"(?<!\w)(?P<cue>{_cue_trie(lexicon.cues)})"
+        ),
         # A clause ends between the cue and the amount: a sentence end, or a closed aside
         # ("(t.j. grant z fondu) je 2 173 000,00 EUR"); an opened one is fine
         # ("Výše podpory: 85 % (3 844 708 Kč)").
         clause_break=re.compile(r"[;!?)\]\n]|\.\s+(?=[A-ZÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ])"),
         tight_gap=re.compile(r"[\s:=–—-]*"),
+        up_to_cue_boundary=re.compile(f"(?s:.*){_cue_boundary(lexicon.cues)}"),
         bullet_only=re.compile(r"[\s•*·▪‣◦–—-]*"),
         amount_start=_amount_start(_opening_tokens(lexicon)),
-        amount_opening=re.compile(_words(_opening_tokens(lexicon))),
     )
 
 
@@ -498,10 +557,16 @@ def _opening_tokens(lexicon: AmountLexicon) -> list[str]:
 
 
 def _amount_start(tokens: Sequence[str]) -> re.Pattern[str]:
-    """``TOKEN_START`` where ``_first_two(tokens)`` matches. ``TOKEN_START`` takes one character, so the
-    pattern opens with the set of characters the tokens open with (which the engine skips to) and checks
-    both conditions from one character back: first the cheap one, which most letters (inside a word) fail."""
-    return re.compile(f"{_first_chars(tokens)}(?<={TOKEN_START.pattern})(?<=(?={_first_two(tokens)}).)")
+    """The places where one of ``tokens`` stands as a whole word (``_words(tokens)``), found by a search.
+
+    The pattern opens with the set of characters the tokens open with (which the engine skips to) and
+    checks the rest from one character back: first the cheap condition, which most letters (inside a
+    word) fail, a look-up of the character before in a listed set of the plane's letters; then the
+    letters beyond the plane, which only a category tells; then the tokens themselves. Words that only
+    open like a token ("akce", "je") are passed over inside the search, without a call each.
+    """
+    not_after_letter = f"(?<!{_listed(LETTER)}.)(?<!{LETTER_BEYOND_PLANE}.)"
+    return re.compile(f"{_first_chars(tokens)}{not_after_letter}(?<=(?={_trie(tokens)}{NOT_LETTER_AFTER}).)")
 
 
 LEXICON = _load_lexicon()
@@ -512,8 +577,9 @@ PATTERNS = _build_patterns(LEXICON)
 # Values.
 
 
-@dataclass(frozen=True)
-class Scan:
+# named tuples: as immutable as a frozen dataclass, and made in a third of the time (one for each
+# document and each quantity read)
+class Scan(NamedTuple):
     """One document being scanned: its text, the lower-cased copy the patterns run on, the language hint."""
 
     text: str
@@ -521,8 +587,7 @@ class Scan:
     language: str
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A parsed quantity: value before and after scale words, and its first scale word."""
 
     unscaled: float
@@ -552,11 +617,15 @@ def parse_number(raw: str, decimal_mark: str | None = None) -> float:
     if match is None:
         raise ValueError(f"not a number: {raw!r}")
     integer, fraction = match["int"], match["frac"]
-    separators = [char for char in integer if not char.isdigit()]
-    if fraction is None and len(separators) == 1 and separators[0] == decimal_mark:
+    digits = integer.translate(_WITHOUT_SEPARATORS)
+    # plain digits, or groups of three after one kind of separator: a lone one stands before the last group
+    if fraction is None and len(integer) - len(digits) == 1 and integer[-4] == decimal_mark:
         return float(integer.replace(decimal_mark, "."))
-    digits = "".join(char for char in integer if char.isdigit())
     return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+# the separators of thousands groups (``GROUPED_INTEGER``), dropped from an integer part
+_WITHOUT_SEPARATORS = str.maketrans("", "", " .,'")
 
 
 def _quantity(scan: Scan, match: re.Match[str], group: str, inherited_scale: str | None = None) -> Quantity:
@@ -601,13 +670,21 @@ def _is_bare_year(lowered: str, match: re.Match[str], group: str) -> bool:
 # Roles.
 
 
-def _cue_role(match: re.Match[str]) -> AmountRole:
-    return LEXICON.cues[_spaced(match.group())].role
+def _cues_in(folded: str) -> list[tuple[int, Cue]]:
+    """The cues in folded text, in order, as (end, cue): what ``finditer`` of ``cue_alternation`` finds.
+
+    Found by ``PATTERNS.cue_after`` in the text after a space (which stands before its first word): the
+    pattern opens with the character before a word start, so the engine enters its matcher at the few
+    characters that are no word characters, where a pattern opening with the cues' first letters enters
+    it at most letters. The same cues: a cue ends before no word character, so the next one starts after
+    the character it ends at.
+    """
+    return [(found.end() - 1, LEXICON.cues[_spaced(found["cue"])]) for found in PATTERNS.cue_after.finditer(" " + folded)]
 
 
 def _first_cue(label: str) -> AmountRole | None:
-    match = PATTERNS.cue.search(fold(label))
-    return _cue_role(match) if match else None
+    found = PATTERNS.cue_after.search(" " + fold(label))
+    return LEXICON.cues[_spaced(found["cue"])].role if found else None
 
 
 def _prose_cue(context: str) -> AmountRole | None:
@@ -616,16 +693,39 @@ def _prose_cue(context: str) -> AmountRole | None:
     A cue phrase counts when it ends close to the amount in the same clause; a label word only
     straight before it ("z toho dotace 800 000 Kč").
     """
-    for match in reversed(list(PATTERNS.cue.finditer(fold(context)))):
-        gap = context[match.end() :]
-        if LEXICON.cues[_spaced(match.group())].label_only:
+    window = _cue_window(context)
+    for end, cue in reversed(_cues_in(fold(context[window:]))):
+        gap = context[window + end :]
+        if cue.label_only:
             if PATTERNS.tight_gap.fullmatch(gap):
-                return _cue_role(match)
+                return cue.role
             continue
         if len(gap) > MAX_CUE_GAP_CHARS or PATTERNS.clause_break.search(gap):
             return None
-        return _cue_role(match)
+        return cue.role
     return None
+
+
+def _cue_window(context: str) -> int:
+    """Where the cues that decide ``_prose_cue`` may start: the last character no cue may hold before the
+    last MAX_CUE_GAP_CHARS characters and before the run of characters a label may stand apart by.
+
+    A cue that ends before both is a phrase too far off, or a label apart from the amount: it decides
+    nothing (the one after it, if any, decides first). No cue holds the character found, so the cues
+    after it are those of the whole context, and the context before it need not be folded and searched.
+    """
+    tight_end = len(context)
+    while tight_end and (context[tight_end - 1].isspace() or context[tight_end - 1] in _TIGHT_GAP_SIGNS):
+        tight_end -= 1
+    limit = min(tight_end, len(context) - MAX_CUE_GAP_CHARS)
+    if limit <= 0:
+        return 0
+    boundary = PATTERNS.up_to_cue_boundary.match(context, 0, limit)
+    return 0 if boundary is None else boundary.end() - 1
+
+
+# the characters of ``tight_gap`` besides white space
+_TIGHT_GAP_SIGNS = ":=–—-"
 
 
 def _label_above(text: str, line_start: int) -> str | None:
@@ -799,16 +899,15 @@ def _amount_at(lowered: str, anchor: int, lead: int, floor: int) -> re.Match[str
     # a line start further back than the lead does not matter: searching no further keeps long lines linear
     line_start = lowered.rfind("\n", max(0, anchor - lead), anchor) + 1
     lead_start = max(floor, line_start, anchor - lead)
-    # the scan may look one character past its last place (``amount_start`` looks two characters ahead)
+    # the scan may look one character past its last place: a token before the anchor ends before it (no
+    # opening word holds a digit or a scale word's start, see tests/extract/test_amounts.py), and whether
+    # a letter follows it is seen at the anchor at the latest
     # (searched token by token: most leads hold none, and a search costs less than an iterator)
     token = PATTERNS.amount_start.search(lowered, lead_start, anchor + 1)
     while token is not None and token.start() < anchor:
-        # most of these tokens are words that only open like one of the opening words: the amount
-        # pattern, far longer, is tried only where one of them stands whole
-        if PATTERNS.amount_opening.match(lowered, token.start()) is not None:
-            match = PATTERNS.amount.match(lowered, token.start())
-            if match is not None and match.end() > anchor:
-                return _past_year(lowered, match)
+        match = PATTERNS.amount.match(lowered, token.start())
+        if match is not None and match.end() > anchor:
+            return _past_year(lowered, match)
         token = PATTERNS.amount_start.search(lowered, token.end(), anchor + 1)
     match = PATTERNS.amount.match(lowered, anchor)
     return _past_year(lowered, match) if match is not None and match.end() > anchor else None

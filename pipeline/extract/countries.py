@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline import folding
 from pipeline.extract.phrases import leftmost_matches
@@ -99,10 +99,12 @@ class _Lexicon:
 
     codes: frozenset[str]
     forms: Mapping[str, tuple[_Form, ...]]  # key: case-folded form
-    name_starts: re.Pattern[str]  # the capitalised words that may start a name in running text
+    name_starts: re.Pattern[str]  # the capitalised words that may start a name or an abbreviation in running text
     max_tokens: Mapping[str, int]  # first case-folded token -> longest form starting with it
     abbreviations: Mapping[str, tuple[str, tuple[str, ...]]]  # exact text -> (code, languages listing it)
     abbreviation_patterns: tuple[re.Pattern[str], ...]  # by first letter (see ``_abbreviation_patterns``)
+    # the first word of each abbreviation (its letters) -> the pattern of its first letter
+    abbreviation_openings: Mapping[str, re.Pattern[str]]
     ordinary_keys: Mapping[str, frozenset[str]]  # language -> case-folded forms needing list context
     all_ordinary_keys: frozenset[str]
     list_connectors: frozenset[str]
@@ -112,8 +114,8 @@ class _Lexicon:
     nucleus_regex: re.Pattern[str] | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+# a named tuple: one is made for every name and abbreviation found, at a third of the cost of a frozen dataclass
+class _Candidate(NamedTuple):
     codes: tuple[str, ...]
     start: int
     end: int
@@ -319,17 +321,40 @@ def _abbreviation_patterns(abbreviations: Sequence[str]) -> tuple[re.Pattern[str
     )
 
 
+def _abbreviation_openings(
+    abbreviations: Sequence[str], patterns: Sequence[re.Pattern[str]]
+) -> Mapping[str, re.Pattern[str]]:
+    """The first word of each abbreviation ("U" of "U.S.A.", "BiH") -> its first letter's pattern
+    (``_abbreviation_patterns``): where a word of a text is one of these, the pattern is tried there.
+
+    An abbreviation stands after no word character, so its first word is a word of the text; each must
+    open with a capital, as the scan for them is the scan for the words that may start a name
+    (``_name_starts``), and not every capital is followed by a word that continues one.
+    """
+    by_letter = {pattern.pattern[0]: pattern for pattern in patterns}
+    openings: dict[str, re.Pattern[str]] = {}
+    for abbreviation in abbreviations:
+        if abbreviation[0] not in _UPPER_LETTERS:
+            raise _fail("abbreviations", f"{abbreviation!r} must start with a capital letter")
+        first = _TOKEN.match(abbreviation)
+        assert first is not None  # a capital is a letter
+        openings[first.group()] = by_letter[abbreviation[0]]
+    return MappingProxyType(openings)
+
+
 def _optional_strings(language: Mapping[str, Any], lang: str, name: str) -> list[str]:
     return _strings(language[name], f"{lang}.{name}") if language.get(name) else []
 
 
-def _name_starts(forms: Mapping[str, tuple[_Form, ...]]) -> re.Pattern[str]:
+def _name_starts(forms: Mapping[str, tuple[_Form, ...]], abbreviation_words: Iterable[str]) -> re.Pattern[str]:
     """``_CAPITALISED_TOKEN`` for the words that can start a name in running text: written as the first word
     of a listed form, or not followed by a lower-case letter (all capitals). ``_case_fits`` lets no other
     word start one, and most capitalised words of a text are neither: they are passed over inside the scan.
+    The first words of the abbreviations (``abbreviation_words``: "BiH") are listed too, so that the scan
+    finds every place an abbreviation may stand at.
     """
     firsts: dict[str, Any] = {}
-    for word in {form.tokens[0] for written in forms.values() for form in written}:
+    for word in {form.tokens[0] for written in forms.values() for form in written} | set(abbreviation_words):
         node = firsts
         for char in word:
             node = node.setdefault(char, {})
@@ -391,13 +416,16 @@ def compile_country_data(data: Mapping[str, Any]) -> _Lexicon:
         assert first is not None  # every key starts with a letter (checked in _form_key)
         size = len(forms[0].tokens)
         max_tokens[first.group()] = max(max_tokens.get(first.group(), 0), size)
+    abbreviation_patterns = _abbreviation_patterns(list(abbreviations))
+    abbreviation_openings = _abbreviation_openings(list(abbreviations), abbreviation_patterns)
     return _Lexicon(
         codes=codes,
         forms=forms_by_key,
-        name_starts=_name_starts(forms_by_key),
+        name_starts=_name_starts(forms_by_key, abbreviation_openings),
         max_tokens=MappingProxyType(max_tokens),
         abbreviations=MappingProxyType(abbreviations),
-        abbreviation_patterns=_abbreviation_patterns(list(abbreviations)),
+        abbreviation_patterns=abbreviation_patterns,
+        abbreviation_openings=abbreviation_openings,
         ordinary_keys=MappingProxyType(ordinary),
         all_ordinary_keys=frozenset().union(*ordinary.values()),
         list_connectors=frozenset(connectors),
@@ -511,18 +539,23 @@ def _name_candidates(text: str, hint: str, strict: bool) -> list[_Candidate]:
     return candidates
 
 
-def _words_from(text: str, first: re.Match[str], longest: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """Lookup keys of the runs of 1..longest words starting at ``first``, and each run's span."""
-    keys = [first.group().casefold()]
+def _words_from(
+    text: str, first: re.Match[str], longest: int
+) -> tuple[list[str], list[tuple[int, int]], list[str]]:
+    """Lookup keys of the runs of 1..longest words starting at ``first``, each run's span, and the words as
+    written (the tokens of the longest run: each is a whole run of letters, what ``_TOKEN`` finds)."""
+    words = [first.group()]
+    keys = [words[0].casefold()]
     spans = [first.span()]
     while len(keys) < longest:
         following = _NEXT_NAME_WORD.match(text, spans[-1][1])
         if following is None:
             break
         joiner = text[spans[-1][1]]
-        keys.append(keys[-1] + (joiner if joiner in _NAME_JOINERS else " ") + following.group(1).casefold())
+        words.append(following.group(1))
+        keys.append(keys[-1] + (joiner if joiner in _NAME_JOINERS else " ") + words[-1].casefold())
         spans.append((spans[0][0], following.end()))
-    return keys, spans
+    return keys, spans, words
 
 
 def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: list[_Candidate]) -> int:
@@ -530,13 +563,13 @@ def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: lis
     longest = _LEXICON.max_tokens.get(first.group().casefold())
     if not longest:
         return 0
-    keys, spans = _words_from(text, first, longest)
+    keys, spans, words = _words_from(text, first, longest)
     for width in range(len(keys), 0, -1):
         forms = _LEXICON.forms.get(keys[width - 1])
         if not forms:
             continue
         start, end = spans[width - 1]
-        matched = tuple(_TOKEN.findall(text, start, end))
+        matched = tuple(words[:width])
         form = _form_for(keys[width - 1], matched, strict, hint)
         if form is None or _glued_to_address(text, start, end) or _compound_first_half(text, end, matched[-1]):
             continue
@@ -549,17 +582,37 @@ def _match_at(text: str, first: re.Match[str], hint: str, strict: bool, out: lis
     return 0
 
 
+def _strict_candidates(text: str, hint: str) -> tuple[list[_Candidate], list[_Candidate]]:
+    """The names (``_name_candidates`` in strict mode) and the abbreviations (``_abbreviation_candidates``)
+    of a text, from one scan of the words that may start either (``_name_starts``): a scan of its own for
+    the abbreviations would pass over the whole text again for each of their first letters."""
+    first_tokens = _LEXICON.max_tokens
+    openings = _LEXICON.abbreviation_openings
+    names: list[_Candidate] = []
+    abbreviations: list[_Candidate] = []
+    covered = 0
+    for first in _LEXICON.name_starts.finditer(text):
+        word = first.group()
+        # looked for inside a name found before too, as the scan of its own did: overlaps are settled later
+        opening = openings.get(word)
+        if opening is not None:
+            found = opening.match(text, first.start())
+            if found is not None:
+                abbreviations.append(_abbreviation_candidate(found, hint))
+        if first.start() < covered or word.casefold() not in first_tokens:
+            continue
+        covered = max(covered, _match_at(text, first, hint, True, names))
+    return names, abbreviations
+
+
 def _abbreviation_candidates(text: str, hint: str) -> list[_Candidate]:
-    candidates = []
-    for match in leftmost_matches(_LEXICON.abbreviation_patterns, text):
-        code, languages = _LEXICON.abbreviations[match.group()]
-        language = hint if hint in languages else languages[0]
-        candidates.append(
-            _Candidate(
-                (code,), match.start(), match.end(), match.group().casefold(), f"country.abbreviation.{language}"
-            )
-        )
-    return candidates
+    return [_abbreviation_candidate(match, hint) for match in leftmost_matches(_LEXICON.abbreviation_patterns, text)]
+
+
+def _abbreviation_candidate(match: re.Match[str], hint: str) -> _Candidate:
+    code, languages = _LEXICON.abbreviations[match.group()]
+    language = hint if hint in languages else languages[0]
+    return _Candidate((code,), match.start(), match.end(), match.group().casefold(), f"country.abbreviation.{language}")
 
 
 def _is_list_gap(gap: str) -> bool:
@@ -575,7 +628,12 @@ def _is_list_gap(gap: str) -> bool:
 def _list_groups(text: str, candidates: Sequence[_Candidate]) -> list[list[_Candidate]]:
     groups: list[list[_Candidate]] = []
     for candidate in candidates:
-        if groups and _is_list_gap(text[groups[-1][-1].end : candidate.start]):
+        # most countries of a text stand far apart: their gap, too long for a list, is not cut out
+        if (
+            groups
+            and candidate.start - groups[-1][-1].end <= _MAX_LIST_GAP
+            and _is_list_gap(text[groups[-1][-1].end : candidate.start])
+        ):
             groups[-1].append(candidate)
         else:
             groups.append([candidate])
@@ -592,7 +650,7 @@ def _resolve_ordinary_words(text: str, candidates: Sequence[_Candidate], hint: s
             if candidate.key not in ordinary:
                 kept.append(candidate)
             elif has_plain_country:
-                kept.append(replace(candidate, rule=candidate.rule + ".in_list"))
+                kept.append(candidate._replace(rule=candidate.rule + ".in_list"))
     return kept
 
 
@@ -605,8 +663,10 @@ def _without_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
 
 
 def _scan(text: str, hint: str, strict: bool) -> list[_Candidate]:
-    candidates = _without_overlaps(_name_candidates(text, hint, strict) + _abbreviation_candidates(text, hint))
-    return _resolve_ordinary_words(text, candidates, hint) if strict else candidates
+    if strict:
+        names, abbreviations = _strict_candidates(text, hint)
+        return _resolve_ordinary_words(text, _without_overlaps(names + abbreviations), hint)
+    return _without_overlaps(_name_candidates(text, hint, strict) + _abbreviation_candidates(text, hint))
 
 
 # --- public -------------------------------------------------------------------------------------------

@@ -347,4 +347,48 @@ _NAME_PIECES = ["Česká republika", "ČESKÁ REPUBLIKA", "Česká Republika", "
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10), st.sampled_from(["cs", "sk", "en"]))
 def test_name_scan_is_the_plain_scan(pieces: list[str], hint: str) -> None:
     text = "".join(pieces)
-    assert countries_module._name_candidates(text, hint, True) == _plain_name_candidates(text, hint)
+    plain = _plain_name_candidates(text, hint)
+    assert countries_module._name_candidates(text, hint, True) == plain
+    assert countries_module._strict_candidates(text, hint)[0] == plain
+
+
+_MIXED_PIECES = [*_ABBREVIATION_PIECES, *_NAME_PIECES, "U.S.A", "BiHa", "xBiH", "(ČR)", "„SR“", "𝐀SR", "SR𝐀", "5SR", "SR5"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_MIXED_PIECES), max_size=12), st.sampled_from(["cs", "sk", "en", ""]))
+def test_strict_scan_finds_the_abbreviations_of_their_own_scan(pieces: list[str], hint: str) -> None:
+    text = "".join(pieces)
+    assert countries_module._strict_candidates(text, hint)[1] == countries_module._abbreviation_candidates(text, hint)
+
+
+def test_every_abbreviation_is_found_by_the_strict_scan_wherever_it_stands() -> None:
+    for abbreviation in countries_module._LEXICON.abbreviations:
+        for text in [abbreviation, f"x {abbreviation}.", f"({abbreviation})", f"Norsko a {abbreviation}", f"1 {abbreviation}"]:
+            found = countries_module._strict_candidates(text, "cs")[1]
+            assert [(c.start, c.end) for c in found] == [(text.index(abbreviation), text.index(abbreviation) + len(abbreviation))]
+
+
+def test_abbreviation_without_a_capital_is_refused() -> None:
+    with pytest.raises(LexiconError, match="countries.toml: key 'abbreviations'.*'čr' must start with a capital"):
+        compile_country_data(_broken(["cs", "abbreviations", "CZ"], ["čr"]))
+
+
+_RUN_PIECES = [*_NAME_PIECES, "Czech", "Republic", "Slovak", "-", "'", " ", "  ", "\t", " \n ", "\n\n", "5", ".", "𝐀", "ǅ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=12), st.integers(1, 5))
+def test_words_of_a_run_are_its_tokens(pieces: list[str], longest: int) -> None:
+    text = "".join(pieces)
+    for first in countries_module._TOKEN.finditer(text):
+        keys, spans, words = countries_module._words_from(text, first, longest)
+        assert len(keys) == len(spans) == len(words)
+        for width, (start, end) in enumerate(spans, 1):
+            assert words[:width] == countries_module._TOKEN.findall(text, start, end)
+
+
+def test_a_name_is_judged_by_its_own_words_not_those_after_it() -> None:
+    # the longest run tried holds words after the name: the case check and the compound check see the name's
+    assert _found("CZECH REPUBLIC and Norway", "en") == [("CZ", "CZECH REPUBLIC"), ("NO", "Norway")]
+    assert _found("v ČESKÉ REPUBLICE a Norsku", "cs") == [("CZ", "ČESKÉ REPUBLICE"), ("NO", "Norsku")]
