@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,12 @@ PUBLICATION_TOP_LINES = 5
 
 Link = Literal["range", "list"]
 CueKind = Literal["phrase", "preposition"]
+# How a date's text may begin: with a number (a day, a month) or with a word (a month's name).
+Opening = Literal["number", "word"]
+# What stands right before a date's year (``year_lead_shape``), with or without spaces in between: a dot, a
+# slash or hyphen, a comma, a digit, another character ("letter"); "_digit" where a digit comes just before.
+LeadShape = Literal["dot_digit", "dot", "slash", "hyphen", "spaced_dot_digit", "spaced_dot", "comma",
+                    "spaced_digit", "spaced_letter_digit", "spaced_letter"]
 
 
 # --- the vocabulary ---------------------------------------------------------------------------------
@@ -242,6 +249,12 @@ class DatePatterns:
     month_groups: frozenset[str]  # names of the groups that hold a month name
     # each form's (range, list or single date: the group around it) groups that hold a month name
     month_groups_by_form: Mapping[str, tuple[str, ...]]
+    # ``master`` and ``singles`` narrowed to the forms that open as given and may end with a year led as given
+    # (``year_lead_shape``); None where no form can
+    master_for: Mapping[tuple[Opening, LeadShape], re.Pattern[str] | None]
+    singles_for: Mapping[tuple[Opening, LeadShape], re.Pattern[str] | None]
+    # the longest ordinal suffix, in characters: how far back from a year's spaces a day may stand
+    ordinal_reach: int
 
 
 def build_patterns(lexicon: DateLexicon) -> DatePatterns:
@@ -321,6 +334,21 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         return "|".join(f"(?P<{name}>{pattern})" for name, pattern in named.items())
 
     flags = re.IGNORECASE
+    ordinal_forms = [fold(suffix) for suffix in lexicon.ordinal_suffixes]
+    # a suffix ending with a character other than a letter, or holding a space (any run of spaces), would
+    # leave the day elsewhere: then a day's forms may end with a year after any lead
+    plain_ordinals = all(_lead_shape(form[-1], True, False) == "spaced_letter" and " " not in form
+                         for form in ordinal_forms)
+    leads = _form_leads(plain_ordinals)
+    # a form opens with a word where its pattern opens with a month's name, else with a number (a day, a month)
+    openings: dict[str, Opening] = {
+        name: "word" if any(pattern.startswith(f"(?P<{group}>") for group in month_groups) else "number"
+        for name, pattern in {**ranges, **singles}.items()
+    }
+
+    def narrowed(named: Mapping[str, str]) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
+        return _narrowed_patterns(named, openings, leads, flags)
+
     fillers = _word_pattern(lexicon.fillers, variants)
     return DatePatterns(
         # "(?<!\d)(?P<year>19\d\d|20\d\d|2100)(?!\d)" with the look-behind moved after the first digit: a
@@ -357,7 +385,66 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
             form: tuple(group for group in month_groups if f"(?P<{group}>" in pattern)
             for form, pattern in {**ranges, **singles}.items()
         },
+        master_for=narrowed({**ranges, **singles}),
+        singles_for=narrowed(singles),
+        ordinal_reach=max(map(len, ordinal_forms), default=0) if plain_ordinals else MAX_DATE_CHARS,
     )
+
+
+# what may stand right before the year of each form, by how its text before the year ends
+_NUMERIC_MONTH_LEADS = ("dot_digit", "dot", "spaced_dot_digit", "spaced_dot")  # "2. 2019", "2.2019", "IX. 2021"
+_MONTH_NAME_LEADS = ("spaced_letter", "spaced_letter_digit", "spaced_dot", "comma")  # "May 2019", "Feb., 2019"
+_DAY_LEADS = ("spaced_digit", "spaced_letter_digit", "comma")  # "May 5 2019", "May 5th 2019", "May 5, 2019"
+
+
+def _form_leads(plain_ordinals: bool) -> dict[str, tuple[LeadShape, ...]]:
+    """The year leads each form may end with (``year_lead_shape``); every lead for a day's forms when an
+    ordinal suffix ends otherwise than with a letter (``plain_ordinals`` False)."""
+    day_leads = _DAY_LEADS if plain_ordinals else typing.get_args(LeadShape)
+    return {
+        "num_days": _NUMERIC_MONTH_LEADS, "num_day_month": _NUMERIC_MONTH_LEADS, "dmy_numeric": _NUMERIC_MONTH_LEADS,
+        "named_day_month": _MONTH_NAME_LEADS, "named_days": _MONTH_NAME_LEADS, "named_months": _MONTH_NAME_LEADS,
+        "dmy_named": _MONTH_NAME_LEADS, "month_year_named": _MONTH_NAME_LEADS,
+        "mdy_month_day": day_leads, "mdy_days": day_leads, "mdy_named": day_leads,
+        "dmy_slash": ("slash", "hyphen"), "month_year_numeric": ("slash",), "month_year_dotted": ("dot_digit",),
+    }
+
+
+def _narrowed_patterns(
+    named: Mapping[str, str], openings: Mapping[str, Opening], leads: Mapping[str, tuple[LeadShape, ...]],
+    flags: re.RegexFlag,
+) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
+    """For each opening and year lead, the alternation of the forms (in their order) that open so and may end
+    with a year led so; compiled once per distinct list of forms."""
+    if set(named) - set(leads):
+        raise ValueError(f"no year leads given for the forms {sorted(set(named) - set(leads))}")
+    compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+    narrowed: dict[tuple[Opening, LeadShape], re.Pattern[str] | None] = {}
+    for opening in typing.get_args(Opening):
+        for lead in typing.get_args(LeadShape):
+            forms = tuple(name for name in named if openings[name] == opening and lead in leads[name])
+            if forms not in compiled:
+                source = "|".join(f"(?P<{name}>{named[name]})" for name in forms)
+                compiled[forms] = re.compile(source, flags) if forms else None
+            narrowed[opening, lead] = compiled[forms]
+    return narrowed
+
+
+def _lead_shape(before: str, spaced: bool, after_digit: bool) -> LeadShape | None:
+    """The shape of a year lead from the character ``before`` the year or its spaces (see ``year_lead_shape``)."""
+    if not spaced:
+        if before == ".":
+            return "dot_digit" if after_digit else "dot"
+        return "slash" if before == "/" else "hyphen" if before == "-" else None
+    if before == ".":
+        return "spaced_dot_digit" if after_digit else "spaced_dot"
+    if before == ",":
+        return "comma"
+    if before.isdecimal():
+        return "spaced_digit"
+    if before == " ":  # a third space: no form has more than two before its year
+        return None
+    return "spaced_letter_digit" if after_digit else "spaced_letter"
 
 
 LEXICON = parse_lexicon(load_data(DATA_NAME))
@@ -639,17 +726,57 @@ def _may_open_date(word: re.Match[str]) -> bool:
     return word.lastgroup != "word" or is_month_name(word.group())
 
 
+def year_lead_shape(text: str, position: int) -> LeadShape | None:
+    """The shape of what stands right before a year at ``position``: the character before it, or before its
+    one or two spaces, and whether a digit stands right before a dot there, or within an ordinal suffix's
+    length before a letter there ("5th 2019"). None where no form's year can stand.
+
+    A date's text cannot hold its year in any other place (no day, month or word takes four digits), so a
+    form whose text before the year cannot end so cannot end with this year either.
+    """
+    end = position
+    while end > 0 and position - end < 2 and text[end - 1] == " ":
+        end -= 1
+    if end == 0:
+        return None
+    before = text[end - 1]
+    after_digit = False
+    if before == ".":
+        after_digit = end >= 2 and text[end - 2].isdecimal()
+    elif end < position:  # (a loop: a generator costs more than these few characters)
+        for char in text[max(0, end - 1 - PATTERNS.ordinal_reach):end - 1]:
+            if char.isdecimal():
+                after_digit = True
+                break
+    return _lead_shape(before, end < position, after_digit)
+
+
 def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch | None:
-    """The first valid date that starts after ``floor`` and ends with ``year``."""
+    """The first valid date that starts after ``floor`` and ends with ``year``.
+
+    At each place a date may start, only the forms that open there as the text does and may end with a year
+    led as this one are tried (``PATTERNS.master_for``): every other form fails there or ends with another
+    year, and a form ending with an earlier year leaves no later form a way to reach this one (it cannot
+    take that year's four digits as anything but its year), so the first form to match among the narrowed
+    ones is the first form of all to match that ends with this year.
+    """
+    lead = year_lead_shape(text, year.start())
+    if lead is None:
+        return None
     start = max(floor, year.start() - MAX_DATE_CHARS)
     for mark in _NOT_IN_DATES:  # a date starts after the last of these before its year
         start = max(start, text.rfind(mark, start, year.start()) + 1)
     # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
     # end from cutting the year short, where the year would pass for a number of one or two digits
     for word in PATTERNS.word_start.finditer(text, start, year.start()):
-        if word.lastgroup is not None and not is_month_name(word.group()):  # ``_may_open_date``, inline
+        if word.lastgroup is None:
+            opening: Opening = "number"
+        elif is_month_name(word.group()):  # ``_may_open_date``, inline
+            opening = "word"
+        else:
             continue
-        m = PATTERNS.master.match(text, word.start())
+        master = PATTERNS.master_for[opening, lead]
+        m = None if master is None else master.match(text, word.start())
         if m is None or m.end() != year.end():
             continue
         real_months = has_month_names(m)
@@ -660,7 +787,8 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
             return None  # "30. února 2019" is no date, and "února 2019" inside it is none either
         # an invalid range or list ("Praze 4 a 5. září 2021"), or a word that is no month: a single
         # date may still start here
-        single = PATTERNS.singles.match(text, word.start())
+        singles = PATTERNS.singles_for[opening, lead]
+        single = None if singles is None else singles.match(text, word.start())
         if single is not None and single.end() == year.end() and has_month_names(single):
             return _read(single)
     return None

@@ -559,3 +559,58 @@ def test_year_lead_is_the_search_of_its_pattern(pieces: list[str], back: int) ->
     floor = max(0, position - back)
     expected = PATTERNS.year_lead.search(text, floor, position) is not None
     assert dates_module.has_year_lead(text, floor, position) == expected
+
+
+# --- the forms tried at a place, narrowed by the year's lead ------------------------------------------
+
+_FORM_PIECES = ["5", "05", "12", "31", "2019", "2020", "123", "²", "١", "May", "Feb", "září", "února", "Praze", "IX",
+                "ix", "XII", "th", "st", "5th", "12th", "of", "and", "a", "do", "to", ".", ". ", ",", ", ", " ", "  ",
+                "   ", "/", "-", "–", " – ", "x"]
+
+
+def _narrowed_agrees(text: str, start: int, year: re.Match[str]) -> None:
+    lead = dates_module.year_lead_shape(text, year.start())
+    opening = "word" if text[start].isalpha() or not text[start].isdecimal() else "number"
+    for whole, narrowed in ((PATTERNS.master, PATTERNS.master_for), (PATTERNS.singles, PATTERNS.singles_for)):
+        m = whole.match(text, start)
+        pattern = None if lead is None else narrowed[opening, lead]
+        n = None if pattern is None else pattern.match(text, start)
+        if m is not None and m.end() == year.end():
+            assert n is not None and (n.lastgroup, n.span()) == (m.lastgroup, m.span()), (text, start)
+        else:  # no form of all ends with this year here: no narrowed one does
+            assert n is None or n.end() != year.end(), (text, start)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=9))
+def test_forms_narrowed_by_the_year_lead_find_what_every_form_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for year in PATTERNS.year.finditer(text):
+        for start in range(max(0, year.start() - dates_module.MAX_DATE_CHARS), year.start()):
+            _narrowed_agrees(text, start, year)
+
+
+@pytest.mark.parametrize("text", [
+    "27. 2. 2019", "27.2.2019", "27.  2.  2019", "21. IX. 2021", "21.IX.2021", "21. ix. 2021", "27/02/2019",
+    "27-02-2019", "02/27/2019", "10/2019", "05.2019", "5. a 6. září 2021", "21.–23. 9. 2021", "1. 9. – 2. 10. 2021",
+    "27. února 2019", "27 February 2019", "27th of February, 2019", "Feb. 2019", "Feb., 2019", "February, 2019",
+    "February 27, 2019", "February 27 2019", "February 27th 2019", "February 27th, 2019", "May 5 – June 7, 2019",
+    "May 5 – 7, 2019", "May 5th and 7th, 2019", "Február – Apríl 2016", "18 and 19 September 2018",
+    "30. září – 2. října 2021", "5února 2019", "KVĚTEN 2022", "v lednu  2021", "v lednu   2021",
+])
+def test_forms_narrowed_by_the_year_lead_at_every_form(text: str) -> None:
+    for padded in (text, f"Dne {text} se", f"x{text}"):
+        for year in PATTERNS.year.finditer(padded):
+            for start in range(year.start()):
+                _narrowed_agrees(padded, start, year)
+        assert dates_module.find_matches(padded) == _plain_find_matches(padded)
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("2.2019", "dot_digit"), ("IX.2019", "dot"), ("2/2019", "slash"), ("2-2019", "hyphen"), ("2. 2019", "spaced_dot_digit"),
+    ("2.  2019", "spaced_dot_digit"), ("Feb. 2019", "spaced_dot"), ("May, 2019", "comma"), ("May 5 2019", "spaced_digit"),
+    ("5th 2019", "spaced_letter_digit"), ("5th  2019", "spaced_letter_digit"), ("May 2019", "spaced_letter"),
+    ("2019", None), ("x2019", None), ("May   2019", None), (":2019", None), (" 2019", None), ("–2019", None),
+])
+def test_year_lead_shape(text: str, shape: str | None) -> None:
+    assert dates_module.year_lead_shape(text, len(text) - 4) == shape
