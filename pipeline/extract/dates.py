@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from pipeline.extract.phrases import leftmost_matches
-from pipeline.folding import strip_diacritics
+from pipeline.extract.phrases import leftmost_matches, lowered_char
+from pipeline.folding import lower_same_length, strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import DateMention, DatePrecision, DateRole
 from pipeline.spans import make_evidence
@@ -180,19 +180,24 @@ def parse_lexicon(raw: Mapping[str, Any]) -> DateLexicon:
 # --- regex building ---------------------------------------------------------------------------------
 
 
-def _letter_pattern(char: str, variants: Mapping[str, str]) -> str:
+def _letter_pattern(char: str, variants: Mapping[str, str], lowered: bool = False) -> str:
+    """``char`` with its variants, for a case-blind pattern, or (``lowered``) for a case-sensitive pattern run
+    on the lower-cased copy of a text (``lower_same_length``) that matches the same places."""
     if char == " ":
         return "[ ]+"
-    chars = variants.get(char)
-    if chars is None:
-        return re.escape(char)
+    chars = variants.get(char, char)
+    if lowered:  # (the regex parser makes one set of these alternatives)
+        return lowered_char(chars) if len(chars) == 1 else "(?:" + "|".join(map(lowered_char, chars)) + ")"
+    if len(chars) == 1:
+        return re.escape(chars)
     return "[" + "".join(re.escape(variant) for variant in chars) + "]"
 
 
-def _trie_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
+def _trie_pattern(words: Iterable[str], variants: Mapping[str, str], lowered: bool = False) -> str:
     """One alternation for many words, sharing prefixes (fast to try at every position).
 
-    Each letter matches itself with any diacritics the data gives it ("zahajeni" matches "zahájení").
+    Each letter matches itself with any diacritics the data gives it ("zahajeni" matches "zahájení"); with
+    ``lowered``, in the lower-cased copy of a text (see ``_letter_pattern``).
     """
     trie: dict[str, Any] = {}
     for word in {fold(word) for word in words}:
@@ -200,11 +205,11 @@ def _trie_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _node_pattern(trie, variants)
+    return _node_pattern(trie, variants, lowered)
 
 
-def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str]) -> str:
-    branches = [_letter_pattern(char, variants) + _node_pattern(child, variants)
+def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str], lowered: bool) -> str:
+    branches = [_letter_pattern(char, variants, lowered) + _node_pattern(child, variants, lowered)
                 for char, child in sorted(node.items()) if char]
     if not branches:
         return ""
@@ -214,9 +219,9 @@ def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str]) -> str:
     return body
 
 
-def _word_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
+def _word_pattern(words: Iterable[str], variants: Mapping[str, str], lowered: bool = False) -> str:
     """Any of ``words``, as whole words (no letter directly before or after); nothing when empty."""
-    body = _trie_pattern(words, variants)
+    body = _trie_pattern(words, variants, lowered)
     return rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])" if body else "(?!)"
 
 
@@ -240,6 +245,9 @@ class DatePatterns:
     word_start: re.Pattern[str]
     year_lead: re.Pattern[str]  # what may stand right before the year of a date
     cue: re.Pattern[str]
+    # ``cue`` for the lower-cased copy of a text (``lower_same_length``), case-sensitive: the same places in
+    # less time, as a case-blind letter costs a lower-casing at every test
+    cue_lowered: re.Pattern[str]
     filler_gap: re.Pattern[str]  # what may stand between a preposition and its date
     range_opener_end: re.Pattern[str]
     number_marker_end: re.Pattern[str]
@@ -371,6 +379,7 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         master=re.compile(alternation(ranges) + "|" + alternation(singles), flags),
         singles=re.compile(alternation(singles), flags),
         cue=re.compile(_word_pattern(lexicon.cues, variants), flags),
+        cue_lowered=re.compile(_word_pattern(lexicon.cues, variants, lowered=True)),
         filler_gap=re.compile(rf"[ ,]*(?:{fillers}[ ,]+){{0,3}}", flags),
         range_opener_end=re.compile(rf"{_word_pattern(lexicon.range_openers, variants)}[ ]+\Z", flags),
         # "č. 12/2019", "tel.: 2/2092 0800", "+421 2/2092 0800"
@@ -866,31 +875,33 @@ def _cue_meaning(written: str) -> tuple[DateRole, CueKind]:
     return LEXICON.cues[fold(written)]
 
 
-def _cue_role_before(window: str) -> DateRole | None:
-    """Role from the cues of the clause before the date.
+def _cue_role_before(window: str, cues: list[re.Match[str]]) -> DateRole | None:
+    """Role from the cues of the clause before the date: ``cues`` are those of the ``window``
+    (``PATTERNS.cue.finditer(window)``, or the same places found in its lower-cased copy).
 
     A preposition right before the date decides ("do 30. 6."), except a plain "on", which yields to
     any phrase of the clause ("The call closes on 31 March"); otherwise the nearest phrase decides.
     """
-    cues = list(PATTERNS.cue.finditer(window))
     adjacent: DateRole | None = None
     if cues and PATTERNS.filler_gap.fullmatch(window, cues[-1].end()):
-        role, kind = _cue_meaning(cues[-1].group())
+        role, kind = _cue_meaning(window[cues[-1].start():cues[-1].end()])
         if kind == "preposition":
             if role != "event":
                 return role
             adjacent = role
     for cue in reversed(cues):
-        role, kind = _cue_meaning(cue.group())
+        role, kind = _cue_meaning(window[cue.start():cue.end()])
         if kind == "phrase":
             return role
     return adjacent
 
 
-def _event_after(window: str) -> bool:
+def _event_after(window: str, lowered_window: str) -> bool:
+    """Whether the clause after the date (``window``, and ``lowered_window`` its lower-cased copy) opens with
+    an event's phrase among its cues."""
     # Czech and Slovak put the verb after the date: "V úterý 21. 9. 2021 proběhla ..."
-    cue = PATTERNS.cue.search(window)
-    return cue is not None and _cue_meaning(cue.group()) == ("event", "phrase")
+    cue = PATTERNS.cue_lowered.search(lowered_window)
+    return cue is not None and _cue_meaning(window[cue.start():cue.end()]) == ("event", "phrase")
 
 
 def _label_role(text: str, line_start: int) -> DateRole | None:
@@ -900,7 +911,8 @@ def _label_role(text: str, line_start: int) -> DateRole | None:
         above_end -= 1
     label = text[text.rfind("\n", 0, above_end) + 1:above_end].strip(" •*-–")
     if label.endswith(":"):
-        return _cue_role_before(label[:-1] + " ")
+        window = label[:-1] + " "
+        return _cue_role_before(window, list(PATTERNS.cue.finditer(window)))
     cue = PATTERNS.cue.fullmatch(label)
     return _cue_meaning(cue.group())[0] if cue else None
 
@@ -929,16 +941,18 @@ def top_lines_end(text: str) -> int:
     return len(text)
 
 
-def _clause_before(text: str, floor: int, start: int) -> str:
-    window = text[max(floor, start - CUE_WINDOW_BEFORE):start]
-    breaks = list(_CLAUSE_BREAK.finditer(window))
-    return window[breaks[-1].end():] if breaks else window
+def _clause_before(text: str, floor: int, start: int) -> int:
+    """Where the clause before ``start`` begins: after the last clause break of the window before it."""
+    window_start = max(floor, start - CUE_WINDOW_BEFORE)
+    breaks = list(_CLAUSE_BREAK.finditer(text[window_start:start]))
+    return window_start + breaks[-1].end() if breaks else window_start
 
 
-def _clause_after(text: str, end: int, ceiling: int) -> str:
-    window = text[end:min(ceiling, end + CUE_WINDOW_AFTER)]
-    first_break = _CLAUSE_BREAK.search(window)
-    return window[:first_break.start()] if first_break else window
+def _clause_after(text: str, end: int, ceiling: int) -> int:
+    """Where the clause after ``end`` ends: at the first clause break of the window after it."""
+    window_end = min(ceiling, end + CUE_WINDOW_AFTER)
+    first_break = _CLAUSE_BREAK.search(text[end:window_end])
+    return end + first_break.start() if first_break else window_end
 
 
 def context_role(
@@ -947,10 +961,14 @@ def context_role(
     """Role of a match from the words around it; ``floor``/``ceiling`` are the neighbouring matches,
     ``top_end`` is ``top_lines_end(text)`` (worked out when not given)."""
     line_start, line_end = _line_bounds(text, match, floor, ceiling)
-    role = _cue_role_before(_clause_before(text, max(floor, line_start), match.start))
+    lowered = lower_same_length(text)  # the document's copy, made once for every stage reading it
+    clause_start = _clause_before(text, max(floor, line_start), match.start)
+    cues = list(PATTERNS.cue_lowered.finditer(lowered[clause_start:match.start]))
+    role = _cue_role_before(text[clause_start:match.start], cues)
     if role is not None:
         return role
-    if _event_after(_clause_after(text, match.end, min(ceiling, line_end))):
+    clause_end = _clause_after(text, match.end, min(ceiling, line_end))
+    if _event_after(text[match.end:clause_end], lowered[match.end:clause_end]):
         return "event"
     # Another date earlier (line_start < floor) or later (line_end > ceiling) on the line leaves its
     # year beside this one: the date neither opens its line nor stands alone on it.

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pipeline.extract import dates as dates_module
 from pipeline.extract.dates import LANGUAGES, PATTERNS, extract_dates, fold, is_month_name, parse_lexicon
 from pipeline.extract.phrases import leftmost_matches
+from pipeline.folding import lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 
 # A title line first, so that a date alone on the next line is not read as the publication date
@@ -614,3 +615,51 @@ def test_forms_narrowed_by_the_year_lead_at_every_form(text: str) -> None:
 ])
 def test_year_lead_shape(text: str, shape: str | None) -> None:
     assert dates_module.year_lead_shape(text, len(text) - 4) == shape
+
+
+# --- role cues found in the lower-cased copy --------------------------------------------------------
+
+_CUE_WORDS = sorted(dates_module.LEXICON.cues)
+_ODD_CHARS = ["İ", "ı", "ſ", "K", "ẞ", "ß", "Σ", "σ", "ς", "ǅ", "Ⅻ", "²", "𝐀", "𝐚", "_", "5", "١", "\u0345", "ͅΙ", "ﬁ"]
+
+
+def _written(word: str, case: str, plain: bool) -> str:
+    """A cue as a text may write it: in some case, maybe without its diacritics."""
+    word = fold(word) if plain else word
+    return {"lower": word, "upper": word.upper(), "title": word.title(), "swap": word.swapcase()}[case]
+
+
+_WRITTEN_CUES = st.builds(_written, st.sampled_from(_CUE_WORDS), st.sampled_from(["lower", "upper", "title", "swap"]),
+                          st.booleans())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_WRITTEN_CUES, st.sampled_from([" ", "  ", ", ", ".", "\n", "x", "a", *_ODD_CHARS])),
+                max_size=10))
+def test_cues_found_in_the_lower_cased_copy_are_the_cues_found_ignoring_case(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    lowered = lower_same_length(text)
+    for start in (0, 1, len(text) // 2):
+        expected = [m.span() for m in PATTERNS.cue.finditer(text[start:])]
+        assert [m.span() for m in PATTERNS.cue_lowered.finditer(lowered[start:])] == expected
+
+
+def test_every_cue_letter_matches_in_the_lower_cased_copy_where_it_matches_ignoring_case() -> None:
+    # every character, against each letter of the cues (and a letter's case does not change whether it is one)
+    letters = sorted({char for word in _CUE_WORDS for char in word if char != " "})
+    blind = {letter: re.compile(dates_module._letter_pattern(letter, dates_module.LEXICON.letter_variants),
+                                re.IGNORECASE) for letter in letters}
+    lowered = {letter: re.compile(dates_module._letter_pattern(letter, dates_module.LEXICON.letter_variants, True))
+               for letter in letters}
+    any_blind = re.compile("|".join(pattern.pattern for pattern in blind.values()), re.IGNORECASE)
+    any_lowered = re.compile("|".join(pattern.pattern for pattern in lowered.values()))
+    word_letter = re.compile(r"[^\W\d_]")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        low = lower_same_length(char)
+        assert bool(word_letter.match(char)) == bool(word_letter.match(low)), hex(code)
+        if any_blind.match(char) or any_lowered.match(low):
+            for letter in letters:
+                assert bool(blind[letter].match(char)) == bool(lowered[letter].match(low)), (letter, hex(code))
