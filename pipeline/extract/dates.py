@@ -225,13 +225,20 @@ def _word_pattern(words: Iterable[str], variants: Mapping[str, str], lowered: bo
     return rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])" if body else "(?!)"
 
 
-def _word_start(left: str, shortest: int, longest: int) -> re.Pattern[str]:
+def _word_start(left: str, shortest: int, longest: int, opening: Opening | None = None) -> re.Pattern[str]:
     """A number of one or two digits after ``left`` (a look-behind), or a word (group "word") of
-    ``shortest`` to ``longest`` letters. Each branch opens with its character and then looks back: most
-    characters fail that first test, where a look-behind first would be run at every one."""
+    ``shortest`` to ``longest`` letters; only the one or the other for an ``opening`` given.
+
+    Numbers alone open with their digit, which lets the engine skip to the next digit. Words, with or without
+    numbers, open with a look-behind for a character of neither: it fails at once inside a word or a number,
+    most characters of a text, where a letter or digit first passes there and then looks back. The word's
+    letters are taken possessively: fewer would leave a letter after them, which its end refuses.
+    """
     number = rf"\d(?<={left}\d)(?!\d\d)"
-    word = rf"(?P<word>[^\W\d_](?<!\w[^\W\d_])[^\W\d_]{{{shortest - 1},{longest - 1}}}(?![^\W\d_]))"
-    return re.compile(f"{number}|{word}")
+    word = rf"(?P<word>[^\W\d_]{{{shortest},{longest}}}+(?![^\W\d_]))"
+    if opening == "number":
+        return re.compile(number)
+    return re.compile(rf"(?<!\w)(?:{number}|{word})" if opening is None else rf"(?<!\w){word}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +250,8 @@ class DatePatterns:
     singles: re.Pattern[str]  # single dates only, tried where a range turned out invalid
     # where a date may begin: a number of one or two digits, or a word (group "word") of a month's length
     word_start: re.Pattern[str]
+    # ``word_start`` for one kind of start: the numbers (a day, a month), or the words
+    start_of: Mapping[Opening, re.Pattern[str]]
     year_lead: re.Pattern[str]  # what may stand right before the year of a date
     cue: re.Pattern[str]
     # ``cue`` for the lower-cased copy of a text (``lower_same_length``), case-sensitive: the same places in
@@ -373,6 +382,7 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # length cannot start a date; every pattern starting at a number takes one or two digits and then
         # no digit (a day, a month), so a longer number cannot start one either
         word_start=_word_start(left, min(lengths), max(lengths)),
+        start_of={opening: _word_start(left, min(lengths), max(lengths), opening) for opening in typing.get_args(Opening)},
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
@@ -771,12 +781,18 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
     lead = year_lead_shape(text, year.start())
     if lead is None:
         return None
+    number_forms, word_forms = PATTERNS.master_for["number", lead], PATTERNS.master_for["word", lead]
+    if number_forms is None and word_forms is None:
+        return None
+    # where no form opening with a word (or with a number) can end with this year, only the other starts
+    starts = (PATTERNS.word_start if number_forms is not None and word_forms is not None
+              else PATTERNS.start_of["number" if word_forms is None else "word"])
     start = max(floor, year.start() - MAX_DATE_CHARS)
     for mark in _NOT_IN_DATES:  # a date starts after the last of these before its year
         start = max(start, text.rfind(mark, start, year.start()) + 1)
     # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
     # end from cutting the year short, where the year would pass for a number of one or two digits
-    for word in PATTERNS.word_start.finditer(text, start, year.start()):
+    for word in starts.finditer(text, start, year.start()):
         if word.lastgroup is None:
             opening: Opening = "number"
         elif is_month_name(word.group()):  # ``_may_open_date``, inline

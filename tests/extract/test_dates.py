@@ -512,7 +512,8 @@ def test_month_names_are_checked_in_the_groups_of_the_form_that_matched(pieces: 
 _LEFT = r"(?<![\w.,/])"
 _MONTH_LENGTHS = [len(form) for form in dates_module.LEXICON.month_by_form]
 _SCAN_PIECES = ["1", "12", "123", "2019", "a", "ab", "Září", "září", "května", "Sept", "September", "x" * 11,
-                " ", "  ", ".", ",", "/", "-", "_", "!", "?", ";", ". ", ".  X", "\n", "é", "ß", "2.", "a1"]
+                " ", "  ", ".", ",", "/", "-", "_", "!", "?", ";", ". ", ".  X", "\n", "é", "ß", "2.", "a1", "²",
+                "١٢", "𝐀𝐁𝐂", "Ⅻ"]
 
 
 def _plain_word_start(shortest: int, longest: int) -> re.Pattern[str]:
@@ -537,7 +538,19 @@ def test_word_start_finds_what_its_conditions_say(pieces: list[str], skip: int, 
     text = "".join(pieces)
     end = max(0, len(text) - cut)
     pattern = dates_module._word_start(_LEFT, *lengths)
-    assert _scanned(pattern, text, skip, end) == _scanned(_plain_word_start(*lengths), text, skip, end)
+    plain = _scanned(_plain_word_start(*lengths), text, skip, end)
+    assert _scanned(pattern, text, skip, end) == plain
+    # one kind of start alone: the same starts of that kind (a number and a word never overlap)
+    numbers = dates_module._word_start(_LEFT, *lengths, opening="number")
+    words = dates_module._word_start(_LEFT, *lengths, opening="word")
+    assert [found[:2] for found in _scanned(numbers, text, skip, end)] == [found[:2] for found in plain if found[1] is None]
+    assert _scanned(words, text, skip, end) == [found for found in plain if found[1] == "word"]
+
+
+def test_starts_of_one_kind_are_built_from_the_month_lengths() -> None:
+    for opening in ("number", "word"):
+        built = dates_module._word_start(_LEFT, min(_MONTH_LENGTHS), max(_MONTH_LENGTHS), opening)
+        assert PATTERNS.start_of[opening].pattern == built.pattern
 
 
 @settings(max_examples=500, deadline=None)
@@ -663,3 +676,10 @@ def test_every_cue_letter_matches_in_the_lower_cased_copy_where_it_matches_ignor
         if any_blind.match(char) or any_lowered.match(low):
             for letter in letters:
                 assert bool(blind[letter].match(char)) == bool(lowered[letter].match(low)), (letter, hex(code))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=10))
+def test_find_matches_over_every_year_lead_is_the_plain_scan(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.find_matches(text) == _plain_find_matches(text)
