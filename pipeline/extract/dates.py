@@ -484,7 +484,13 @@ _NOT_IN_DATES = _not_in_dates(LEXICON)
 # characters lets the engine skip to them, where a branch opening with a look-behind is tried at every one
 _CLAUSE_BREAK = re.compile(r"[!?;.](?:(?<=[!?;])|(?<=[^\W\d_]{2}\.)(?=[ ]+\S))")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
-_NON_SPACE = re.compile(r"\S")
+# The lines above the PUBLICATION_TOP_LINES-th non-empty one: the empty lines, then each non-empty line with
+# the empty lines after it; a line ends at "\n" only, and is empty when it holds white space only. One match
+# runs through them in the engine, where a loop would look for each line's end and its first non-space.
+_EMPTY_LINES = r"(?:[^\S\n]*\n)*+"  # (taking fewer would leave an empty line where a non-empty one must stand)
+_TOP_LINES = re.compile(
+    rf"{_EMPTY_LINES}(?:[^\S\n]*\S[^\n]*\n{_EMPTY_LINES}){{{PUBLICATION_TOP_LINES - 1}}}(?=[^\S\n]*\S)"
+)
 
 
 # --- reading one match ------------------------------------------------------------------------------
@@ -945,16 +951,8 @@ def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMa
 def top_lines_end(text: str) -> int:
     """Start of the PUBLICATION_TOP_LINES-th non-empty line, or the text's length when there are fewer:
     exactly the lines starting at or before it have fewer non-empty lines above them."""
-    count = position = 0
-    while position < len(text):
-        line_end = text.find("\n", position)
-        line_end = len(text) if line_end < 0 else line_end
-        if _NON_SPACE.search(text, position, line_end):
-            count += 1
-            if count == PUBLICATION_TOP_LINES:
-                return position
-        position = line_end + 1
-    return len(text)
+    top = _TOP_LINES.match(text)
+    return len(text) if top is None else top.end()
 
 
 def _clause_before(text: str, floor: int, start: int) -> int:

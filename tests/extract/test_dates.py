@@ -683,3 +683,33 @@ def test_every_cue_letter_matches_in_the_lower_cased_copy_where_it_matches_ignor
 def test_find_matches_over_every_year_lead_is_the_plain_scan(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert dates_module.find_matches(text) == _plain_find_matches(text)
+
+
+# --- the top lines, against a loop over the lines ---------------------------------------------------
+
+
+def _plain_top_lines_end(text: str) -> int:
+    count = position = 0
+    while position < len(text):
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end
+        if re.search(r"\S", text[position:line_end]):
+            count += 1
+            if count == dates_module.PUBLICATION_TOP_LINES:
+                return position
+        position = line_end + 1
+    return len(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\n\n", " ", "\t", "\r", "\r\n", "\x0b", "\x85", "\u2028", "\u3000", "x", "é",
+                                 "𝐀", "21. 9. 2021", " x "]), max_size=25))
+def test_top_lines_end_is_the_loop_over_the_lines(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.top_lines_end(text) == _plain_top_lines_end(text)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\nb\nc\nd\ne", "a\nb\nc\nd\n", "a\nb\nc\nd\n \n", "\n\na\n \nb\nc\n\nd\n\n  e\nf",
+                                  "a\nb\nc\nd\ne\n", "a\r\nb\r\nc\r\nd\r\ne"])
+def test_top_lines_end_at_the_edges(text: str) -> None:
+    assert dates_module.top_lines_end(text) == _plain_top_lines_end(text)
