@@ -483,6 +483,9 @@ _NOT_IN_DATES = _not_in_dates(LEXICON)
 # "!", "?", ";", or a full stop after a word ("[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)"): opening with one set of
 # characters lets the engine skip to them, where a branch opening with a look-behind is tried at every one
 _CLAUSE_BREAK = re.compile(r"[!?;.](?:(?<=[!?;])|(?<=[^\W\d_]{2}\.)(?=[ ]+\S))")
+# the last clause break of a window: matched at the window's start, the run before it is taken whole and given
+# back from the window's end, so only the characters after the last break are tried
+_LAST_CLAUSE_BREAK = re.compile(rf"(?s:.*){_CLAUSE_BREAK.pattern}")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 # The lines above the PUBLICATION_TOP_LINES-th non-empty one: the empty lines, then each non-empty line with
 # the empty lines after it; a line ends at "\n" only, and is empty when it holds white space only. One match
@@ -958,8 +961,8 @@ def top_lines_end(text: str) -> int:
 def _clause_before(text: str, floor: int, start: int) -> int:
     """Where the clause before ``start`` begins: after the last clause break of the window before it."""
     window_start = max(floor, start - CUE_WINDOW_BEFORE)
-    breaks = list(_CLAUSE_BREAK.finditer(text[window_start:start]))
-    return window_start + breaks[-1].end() if breaks else window_start
+    last_break = _LAST_CLAUSE_BREAK.match(text[window_start:start])
+    return window_start if last_break is None else window_start + last_break.end()
 
 
 def _clause_after(text: str, end: int, ceiling: int) -> int:

@@ -559,6 +559,8 @@ def test_clause_break_finds_what_its_conditions_say(pieces: list[str]) -> None:
     text = "".join(pieces)
     plain = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
     assert _scanned(dates_module._CLAUSE_BREAK, text, 0, len(text)) == _scanned(plain, text, 0, len(text))
+    last = dates_module._LAST_CLAUSE_BREAK.match(text)
+    assert (last and last.end()) == ([None, *(m.end() for m in plain.finditer(text))][-1])
 
 
 _LEAD_PIECES = ["May", "Feb.", "a", "ú", "x.", ".", "/", "-", "–", ",", " ", "  ", "   ", "5", "12", "123", "5th", "12th",
