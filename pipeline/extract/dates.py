@@ -771,7 +771,7 @@ def year_lead_shape(text: str, position: int) -> LeadShape | None:
     if before == ".":
         after_digit = end >= 2 and text[end - 2].isdecimal()
     elif end < position:  # (a loop: a generator costs more than these few characters)
-        for char in text[max(0, end - 1 - PATTERNS.ordinal_reach):end - 1]:
+        for char in text[end - 1 - PATTERNS.ordinal_reach if end > PATTERNS.ordinal_reach else 0:end - 1]:
             if char.isdecimal():
                 after_digit = True
                 break
@@ -787,7 +787,8 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
     take that year's four digits as anything but its year), so the first form to match among the narrowed
     ones is the first form of all to match that ends with this year.
     """
-    lead = year_lead_shape(text, year.start())
+    year_start, year_end = year.span()
+    lead = year_lead_shape(text, year_start)
     if lead is None:
         return None
     number_forms, word_forms = PATTERNS.master_for["number", lead], PATTERNS.master_for["word", lead]
@@ -796,12 +797,15 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
     # where no form opening with a word (or with a number) can end with this year, only the other starts
     starts = (PATTERNS.word_start if number_forms is not None and word_forms is not None
               else PATTERNS.start_of["number" if word_forms is None else "word"])
-    start = max(floor, year.start() - MAX_DATE_CHARS)
+    # (conditions rather than max(): the builtin's call costs more than the comparison, here for every year)
+    start = floor if floor > year_start - MAX_DATE_CHARS else year_start - MAX_DATE_CHARS
     for mark in _NOT_IN_DATES:  # a date starts after the last of these before its year
-        start = max(start, text.rfind(mark, start, year.start()) + 1)
+        mark_at = text.rfind(mark, start, year_start)
+        if mark_at >= 0:
+            start = mark_at + 1
     # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
     # end from cutting the year short, where the year would pass for a number of one or two digits
-    for word in starts.finditer(text, start, year.start()):
+    for word in starts.finditer(text, start, year_start):
         if word.lastgroup is None:
             opening: Opening = "number"
         elif is_month_name(word.group()):  # ``_may_open_date``, inline
@@ -810,7 +814,7 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
             continue
         master = PATTERNS.master_for[opening, lead]
         m = None if master is None else master.match(text, word.start())
-        if m is None or m.end() != year.end():
+        if m is None or m.end() != year_end:
             continue
         real_months = has_month_names(m)
         found = _read(m) if real_months else None
@@ -822,7 +826,7 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
         # date may still start here
         singles = PATTERNS.singles_for[opening, lead]
         single = None if singles is None else singles.match(text, word.start())
-        if single is not None and single.end() == year.end() and has_month_names(single):
+        if single is not None and single.end() == year_end and has_month_names(single):
             return _read(single)
     return None
 
@@ -839,7 +843,7 @@ def find_matches(text: str) -> list[FoundMatch]:
         if year.start() < done:
             continue
         found = _read(PATTERNS.iso.match(text, year.start()))
-        if found is None and has_year_lead(text, max(done, year.start() - 8), year.start()):
+        if found is None and has_year_lead(text, done if done > year.start() - 8 else year.start() - 8, year.start()):
             found = _match_ending_at(text, done, year)
         if found is not None:
             matches.append(found)
@@ -960,14 +964,14 @@ def top_lines_end(text: str) -> int:
 
 def _clause_before(text: str, floor: int, start: int) -> int:
     """Where the clause before ``start`` begins: after the last clause break of the window before it."""
-    window_start = max(floor, start - CUE_WINDOW_BEFORE)
+    window_start = floor if floor > start - CUE_WINDOW_BEFORE else start - CUE_WINDOW_BEFORE  # (not max(): slower)
     last_break = _LAST_CLAUSE_BREAK.match(text[window_start:start])
     return window_start if last_break is None else window_start + last_break.end()
 
 
 def _clause_after(text: str, end: int, ceiling: int) -> int:
     """Where the clause after ``end`` ends: at the first clause break of the window after it."""
-    window_end = min(ceiling, end + CUE_WINDOW_AFTER)
+    window_end = ceiling if ceiling < end + CUE_WINDOW_AFTER else end + CUE_WINDOW_AFTER  # (not min(): slower)
     first_break = _CLAUSE_BREAK.search(text[end:window_end])
     return end + first_break.start() if first_break else window_end
 
@@ -979,12 +983,13 @@ def context_role(
     ``top_end`` is ``top_lines_end(text)`` (worked out when not given)."""
     line_start, line_end = _line_bounds(text, match, floor, ceiling)
     lowered = lower_same_length(text)  # the document's copy, made once for every stage reading it
-    clause_start = _clause_before(text, max(floor, line_start), match.start)
+    # (conditions rather than max() and min(): the builtins' calls cost more than the comparisons)
+    clause_start = _clause_before(text, floor if floor > line_start else line_start, match.start)
     cues = list(PATTERNS.cue_lowered.finditer(lowered[clause_start:match.start]))
     role = _cue_role_before(text[clause_start:match.start], cues)
     if role is not None:
         return role
-    clause_end = _clause_after(text, match.end, min(ceiling, line_end))
+    clause_end = _clause_after(text, match.end, ceiling if ceiling < line_end else line_end)
     if _event_after(text[match.end:clause_end], lowered[match.end:clause_end]):
         return "event"
     # Another date earlier (line_start < floor) or later (line_end > ceiling) on the line leaves its
