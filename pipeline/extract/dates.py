@@ -34,6 +34,8 @@ MAX_DATE_CHARS = 64
 # How far a role cue may stand from its date, in characters, within the same line and clause.
 CUE_WINDOW_BEFORE = 80
 CUE_WINDOW_AFTER = 40
+# what follows the year of an ISO date ("2019-02-27", "2019/02/27")
+ISO_SEPARATORS = ("-", "/")
 # A date alone on one of the first lines of a document is its publication date ("22. 02. 2016"
 # under the site name).
 PUBLICATION_TOP_LINES = 5
@@ -334,7 +336,8 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
                     rf"(?P<f2s>{day('f2')}{ordinal_opt}{to_year}{year('fy')})",
         "named_months": rf"{month_name('h1m')}{connector('hc')}(?P<h2s>{month_name('h2m')}{to_year}{year('hy')})",
     }
-    iso = rf"(?<![\w.,/-]){year('iy')}(?P<is>[-/])(?P<im>\d{{1,2}})(?P=is)(?P<id>\d{{1,2}})(?!\d)"
+    iso_separator = "[" + "".join(map(re.escape, ISO_SEPARATORS)) + "]"
+    iso = rf"(?<![\w.,/-]){year('iy')}(?P<is>{iso_separator})(?P<im>\d{{1,2}})(?P=is)(?P<id>\d{{1,2}})(?!\d)"
     singles = {
         "dmy_numeric": rf"{left}{day('jd')}{dot}{month_number('jm')}{dot}{year('jy')}",
         "dmy_slash": rf"{left}(?P<ka>\d{{1,2}})(?P<ks>[/-])(?P<kb>\d{{1,2}})(?P=ks){year('ky')}",
@@ -739,10 +742,11 @@ def is_month_name(word: str) -> bool:
 
 def has_month_names(m: re.Match[str]) -> bool:
     """True when every word the match holds in a month's place is a month name ("února", "Sept")."""
-    groups = m.re.groupindex
-    # only the groups of the form that matched (the last group closed) took part; the others are None
+    # only the groups of the form that matched (the last group closed) took part, and every pattern holding
+    # the form holds them; a group of an optional part that did not take part is None
     for name in PATTERNS.month_groups_by_form.get(m.lastgroup or "", ()):
-        if name in groups and m.group(name) is not None and not is_month_name(m.group(name)):
+        word = m.group(name)
+        if word is not None and not is_month_name(word):
             return False
     return True
 
@@ -840,10 +844,12 @@ def find_matches(text: str) -> list[FoundMatch]:
     matches: list[FoundMatch] = []
     done = 0
     for year in leftmost_matches(PATTERNS.years, text):
-        if year.start() < done:
+        year_start, year_end = year.span()
+        if year_start < done:
             continue
-        found = _read(PATTERNS.iso.match(text, year.start()))
-        if found is None and has_year_lead(text, done if done > year.start() - 8 else year.start() - 8, year.start()):
+        # the ISO pattern is tried only where its separator follows the year
+        found = _read(PATTERNS.iso.match(text, year_start)) if text[year_end:year_end + 1] in ISO_SEPARATORS else None
+        if found is None and has_year_lead(text, done if done > year_start - 8 else year_start - 8, year_start):
             found = _match_ending_at(text, done, year)
         if found is not None:
             matches.append(found)

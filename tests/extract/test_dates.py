@@ -715,3 +715,11 @@ def test_top_lines_end_is_the_loop_over_the_lines(pieces: list[str]) -> None:
                                   "a\nb\nc\nd\ne\n", "a\r\nb\r\nc\r\nd\r\ne"])
 def test_top_lines_end_at_the_edges(text: str) -> None:
     assert dates_module.top_lines_end(text) == _plain_top_lines_end(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["2019", "2100", "1999", "2019-02-27", "2019/2/7", "-", "/", "02", "2", "27", "–", " ",
+                                 ".", "x", "\n"]), max_size=10))
+def test_iso_dates_are_found_where_their_separator_follows_the_year(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.find_matches(text) == _plain_find_matches(text)
