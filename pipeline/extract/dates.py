@@ -264,6 +264,7 @@ class DatePatterns:
     number_marker_end: re.Pattern[str]
     number_suffix_start: re.Pattern[str]
     range_gap: re.Pattern[str]  # between two complete dates that form a range
+    joint: re.Pattern[str]
     list_gap: re.Pattern[str]
     month_groups: frozenset[str]  # names of the groups that hold a month name
     # each form's (range, list or single date: the group around it) groups that hold a month name
@@ -366,8 +367,12 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         for name, pattern in {**ranges, **singles}.items()
     }
 
+    # one pattern per list of forms: where the forms of ``master`` left are single dates only, it is the very
+    # pattern of ``singles``
+    compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
     def narrowed(named: Mapping[str, str]) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
-        return _narrowed_patterns(named, openings, leads, flags)
+        return _narrowed_patterns(named, openings, leads, flags, compiled)
 
     fillers = _word_pattern(lexicon.fillers, variants)
     return DatePatterns(
@@ -401,6 +406,9 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         ),
         number_suffix_start=re.compile(rf"[ ]*{_word_pattern(lexicon.number_suffixes, variants)}", flags),
         range_gap=re.compile(rf"[ ]{{0,2}}(?:{dash}|{range_words})[ ]{{0,2}}", flags),
+        # a part of what joins the two parts of every range and list (``connector``): a dash, or a connector
+        # word between spaces
+        joint=re.compile(rf"{dash}|[ ]{connector_words}[ ]", flags),
         list_gap=re.compile(rf",?[ ]{{1,2}}{list_words}[ ]{{1,2}}", flags),
         month_groups=frozenset(month_groups),
         month_groups_by_form={
@@ -434,13 +442,12 @@ def _form_leads(plain_ordinals: bool) -> dict[str, tuple[LeadShape, ...]]:
 
 def _narrowed_patterns(
     named: Mapping[str, str], openings: Mapping[str, Opening], leads: Mapping[str, tuple[LeadShape, ...]],
-    flags: re.RegexFlag,
+    flags: re.RegexFlag, compiled: dict[tuple[str, ...], re.Pattern[str] | None],
 ) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
     """For each opening and year lead, the alternation of the forms (in their order) that open so and may end
-    with a year led so; compiled once per distinct list of forms."""
+    with a year led so; compiled once per distinct list of forms (``compiled`` keeps them)."""
     if set(named) - set(leads):
         raise ValueError(f"no year leads given for the forms {sorted(set(named) - set(leads))}")
-    compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {}
     narrowed: dict[tuple[Opening, LeadShape], re.Pattern[str] | None] = {}
     for opening in typing.get_args(Opening):
         for lead in typing.get_args(LeadShape):
@@ -816,7 +823,9 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
             opening = "word"
         else:
             continue
-        master = PATTERNS.master_for[opening, lead]
+        master, singles = PATTERNS.master_for[opening, lead], PATTERNS.singles_for[opening, lead]
+        if master is not singles and PATTERNS.joint.search(text, word.start(), year_start) is None:
+            master = singles  # no range or list starts here: nothing joins two parts before the year
         m = None if master is None else master.match(text, word.start())
         if m is None or m.end() != year_end:
             continue
@@ -828,7 +837,6 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
             return None  # "30. února 2019" is no date, and "února 2019" inside it is none either
         # an invalid range or list ("Praze 4 a 5. září 2021"), or a word that is no month: a single
         # date may still start here
-        singles = PATTERNS.singles_for[opening, lead]
         single = None if singles is None else singles.match(text, word.start())
         if single is not None and single.end() == year_end and has_month_names(single):
             return _read(single)

@@ -593,6 +593,8 @@ def _narrowed_agrees(text: str, start: int, year: re.Match[str]) -> None:
         n = None if pattern is None else pattern.match(text, start)
         if m is not None and m.end() == year.end():
             assert n is not None and (n.lastgroup, n.span()) == (m.lastgroup, m.span()), (text, start)
+            if m.lastgroup not in dates_module._SINGLE_NAMES:  # a range or list: its joint is found before the year
+                assert PATTERNS.joint.search(text, start, year.start()) is not None, (text, start)
         else:  # no form of all ends with this year here: no narrowed one does
             assert n is None or n.end() != year.end(), (text, start)
 
@@ -680,8 +682,19 @@ def test_every_cue_letter_matches_in_the_lower_cased_copy_where_it_matches_ignor
                 assert bool(blind[letter].match(char)) == bool(lowered[letter].match(low)), (letter, hex(code))
 
 
-@settings(max_examples=1000, deadline=None)
-@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=10))
+_RANGE_LIKE = st.tuples(
+    st.sampled_from(["5", "21", "30", "May 5", "Feb", "září", "x"]),
+    st.sampled_from([".", "", "th", ". září"]),
+    st.sampled_from([" – ", "–", "-", " a ", " and ", " to ", " až do ", "  do  ", " ", ", "]),
+    st.sampled_from(["6", "23", "2", "June 7", "Apr", "října"]),
+    st.sampled_from([". ", ".", " ", "th ", ". 9. ", ". října ", "/"]),
+    st.sampled_from(["", "září ", "IX. ", "May ", "3/"]),
+    st.sampled_from(["2021", "2019"]),
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, _RANGE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=8))
 def test_find_matches_over_every_year_lead_is_the_plain_scan(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert dates_module.find_matches(text) == _plain_find_matches(text)
