@@ -404,6 +404,13 @@ def test_year_scan_is_the_plain_year_pattern(text: str) -> None:
     assert [m.span() for m in leftmost_matches(PATTERNS.years, text)] == [m.span() for m in plain.finditer(text)]
 
 
+@pytest.mark.parametrize("text", ["2100", "2101", "2099", "2000", "1899", "1900", "1999", "21000", "x2100y", "12100", "2100.",
+                                  "210", "20", "19", "2 100", "2100 2101 2019", "1.2100", "٢2100", "2100٣"])
+def test_year_scan_at_the_edge_years(text: str) -> None:
+    plain = re.compile(r"(?<!\d)(?:19\d\d|20\d\d|2100)(?!\d)")
+    assert [m.span() for m in leftmost_matches(PATTERNS.years, text)] == [m.span() for m in plain.finditer(text)]
+
+
 def test_word_starts_are_short_numbers_and_month_length_words() -> None:
     text = "Od 5. ledna do září 2019 a v rámci projektu x1 12"
     starts = [(m.group(), m.lastgroup) for m in PATTERNS.word_start.finditer(text)]
