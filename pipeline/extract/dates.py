@@ -389,7 +389,9 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # length cannot start a date; every pattern starting at a number takes one or two digits and then
         # no digit (a day, a month), so a longer number cannot start one either
         word_start=_word_start(left, min(lengths), max(lengths)),
-        start_of={opening: _word_start(left, min(lengths), max(lengths), opening) for opening in typing.get_args(Opening)},
+        start_of={
+            opening: _word_start(left, min(lengths), max(lengths), opening) for opening in typing.get_args(Opening)
+        },
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
