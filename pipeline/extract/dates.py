@@ -797,7 +797,8 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
     led as this one are tried (``PATTERNS.master_for``): every other form fails there or ends with another
     year, and a form ending with an earlier year leaves no later form a way to reach this one (it cannot
     take that year's four digits as anything but its year), so the first form to match among the narrowed
-    ones is the first form of all to match that ends with this year.
+    ones is the first form of all to match that ends with this year. Where nothing can join two parts between
+    the start and the year (``PATTERNS.joint``), no range or list can either: the single dates alone are tried.
     """
     year_start, year_end = year.span()
     lead = year_lead_shape(text, year_start)
@@ -941,8 +942,8 @@ def _cue_role_before(window: str, cues: list[re.Match[str]]) -> DateRole | None:
 
 
 def _event_after(window: str, lowered_window: str) -> bool:
-    """Whether the clause after the date (``window``, and ``lowered_window`` its lower-cased copy) opens with
-    an event's phrase among its cues."""
+    """Whether the first cue of the clause after the date (``window``, and ``lowered_window`` its lower-cased
+    copy) is an event's phrase."""
     # Czech and Slovak put the verb after the date: "V úterý 21. 9. 2021 proběhla ..."
     cue = PATTERNS.cue_lowered.search(lowered_window)
     return cue is not None and _cue_meaning(window[cue.start():cue.end()]) == ("event", "phrase")
