@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import calendar
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from pipeline.extract.phrases import leftmost_matches
-from pipeline.folding import strip_diacritics
+from pipeline.extract.phrases import leftmost_matches, lowered_char
+from pipeline.folding import lower_same_length, strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import DateMention, DatePrecision, DateRole
 from pipeline.spans import make_evidence
@@ -33,12 +34,20 @@ MAX_DATE_CHARS = 64
 # How far a role cue may stand from its date, in characters, within the same line and clause.
 CUE_WINDOW_BEFORE = 80
 CUE_WINDOW_AFTER = 40
+# what follows the year of an ISO date ("2019-02-27", "2019/02/27")
+ISO_SEPARATORS = ("-", "/")
 # A date alone on one of the first lines of a document is its publication date ("22. 02. 2016"
 # under the site name).
 PUBLICATION_TOP_LINES = 5
 
 Link = Literal["range", "list"]
 CueKind = Literal["phrase", "preposition"]
+# How a date's text may begin: with a number (a day, a month) or with a word (a month's name).
+Opening = Literal["number", "word"]
+# What stands right before a date's year (``year_lead_shape``), with or without spaces in between: a dot, a
+# slash or hyphen, a comma, a digit, another character ("letter"); "_digit" where a digit comes just before.
+LeadShape = Literal["dot_digit", "dot", "slash", "hyphen", "spaced_dot_digit", "spaced_dot", "comma",
+                    "spaced_digit", "spaced_letter_digit", "spaced_letter"]
 
 
 # --- the vocabulary ---------------------------------------------------------------------------------
@@ -173,19 +182,24 @@ def parse_lexicon(raw: Mapping[str, Any]) -> DateLexicon:
 # --- regex building ---------------------------------------------------------------------------------
 
 
-def _letter_pattern(char: str, variants: Mapping[str, str]) -> str:
+def _letter_pattern(char: str, variants: Mapping[str, str], lowered: bool = False) -> str:
+    """``char`` with its variants, for a case-blind pattern, or (``lowered``) for a case-sensitive pattern run
+    on the lower-cased copy of a text (``lower_same_length``) that matches the same places."""
     if char == " ":
         return "[ ]+"
-    chars = variants.get(char)
-    if chars is None:
-        return re.escape(char)
+    chars = variants.get(char, char)
+    if lowered:  # (the regex parser makes one set of these alternatives)
+        return lowered_char(chars) if len(chars) == 1 else "(?:" + "|".join(map(lowered_char, chars)) + ")"
+    if len(chars) == 1:
+        return re.escape(chars)
     return "[" + "".join(re.escape(variant) for variant in chars) + "]"
 
 
-def _trie_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
+def _trie_pattern(words: Iterable[str], variants: Mapping[str, str], lowered: bool = False) -> str:
     """One alternation for many words, sharing prefixes (fast to try at every position).
 
-    Each letter matches itself with any diacritics the data gives it ("zahajeni" matches "zahájení").
+    Each letter matches itself with any diacritics the data gives it ("zahajeni" matches "zahájení"); with
+    ``lowered``, in the lower-cased copy of a text (see ``_letter_pattern``).
     """
     trie: dict[str, Any] = {}
     for word in {fold(word) for word in words}:
@@ -193,11 +207,11 @@ def _trie_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _node_pattern(trie, variants)
+    return _node_pattern(trie, variants, lowered)
 
 
-def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str]) -> str:
-    branches = [_letter_pattern(char, variants) + _node_pattern(child, variants)
+def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str], lowered: bool) -> str:
+    branches = [_letter_pattern(char, variants, lowered) + _node_pattern(child, variants, lowered)
                 for char, child in sorted(node.items()) if char]
     if not branches:
         return ""
@@ -207,19 +221,26 @@ def _node_pattern(node: Mapping[str, Any], variants: Mapping[str, str]) -> str:
     return body
 
 
-def _word_pattern(words: Iterable[str], variants: Mapping[str, str]) -> str:
+def _word_pattern(words: Iterable[str], variants: Mapping[str, str], lowered: bool = False) -> str:
     """Any of ``words``, as whole words (no letter directly before or after); nothing when empty."""
-    body = _trie_pattern(words, variants)
+    body = _trie_pattern(words, variants, lowered)
     return rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])" if body else "(?!)"
 
 
-def _word_start(left: str, shortest: int, longest: int) -> re.Pattern[str]:
+def _word_start(left: str, shortest: int, longest: int, opening: Opening | None = None) -> re.Pattern[str]:
     """A number of one or two digits after ``left`` (a look-behind), or a word (group "word") of
-    ``shortest`` to ``longest`` letters. Each branch opens with its character and then looks back: most
-    characters fail that first test, where a look-behind first would be run at every one."""
+    ``shortest`` to ``longest`` letters; only the one or the other for an ``opening`` given.
+
+    Numbers alone open with their digit, which lets the engine skip to the next digit. Words, with or without
+    numbers, open with a look-behind for a character of neither: it fails at once inside a word or a number,
+    most characters of a text, where a letter or digit first passes there and then looks back. The word's
+    letters are taken possessively: fewer would leave a letter after them, which its end refuses.
+    """
     number = rf"\d(?<={left}\d)(?!\d\d)"
-    word = rf"(?P<word>[^\W\d_](?<!\w[^\W\d_])[^\W\d_]{{{shortest - 1},{longest - 1}}}(?![^\W\d_]))"
-    return re.compile(f"{number}|{word}")
+    word = rf"(?P<word>[^\W\d_]{{{shortest},{longest}}}+(?![^\W\d_]))"
+    if opening == "number":
+        return re.compile(number)
+    return re.compile(rf"(?<!\w)(?:{number}|{word})" if opening is None else rf"(?<!\w){word}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,17 +252,29 @@ class DatePatterns:
     singles: re.Pattern[str]  # single dates only, tried where a range turned out invalid
     # where a date may begin: a number of one or two digits, or a word (group "word") of a month's length
     word_start: re.Pattern[str]
+    # ``word_start`` for one kind of start: the numbers (a day, a month), or the words
+    start_of: Mapping[Opening, re.Pattern[str]]
     year_lead: re.Pattern[str]  # what may stand right before the year of a date
     cue: re.Pattern[str]
+    # ``cue`` for the lower-cased copy of a text (``lower_same_length``), case-sensitive: the same places in
+    # less time, as a case-blind letter costs a lower-casing at every test
+    cue_lowered: re.Pattern[str]
     filler_gap: re.Pattern[str]  # what may stand between a preposition and its date
     range_opener_end: re.Pattern[str]
     number_marker_end: re.Pattern[str]
     number_suffix_start: re.Pattern[str]
     range_gap: re.Pattern[str]  # between two complete dates that form a range
+    joint: re.Pattern[str]
     list_gap: re.Pattern[str]
     month_groups: frozenset[str]  # names of the groups that hold a month name
     # each form's (range, list or single date: the group around it) groups that hold a month name
     month_groups_by_form: Mapping[str, tuple[str, ...]]
+    # ``master`` and ``singles`` narrowed to the forms that open as given and may end with a year led as given
+    # (``year_lead_shape``); None where no form can
+    master_for: Mapping[tuple[Opening, LeadShape], re.Pattern[str] | None]
+    singles_for: Mapping[tuple[Opening, LeadShape], re.Pattern[str] | None]
+    # the longest ordinal suffix, in characters: how far back from a year's spaces a day may stand
+    ordinal_reach: int
 
 
 def build_patterns(lexicon: DateLexicon) -> DatePatterns:
@@ -304,7 +337,8 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
                     rf"(?P<f2s>{day('f2')}{ordinal_opt}{to_year}{year('fy')})",
         "named_months": rf"{month_name('h1m')}{connector('hc')}(?P<h2s>{month_name('h2m')}{to_year}{year('hy')})",
     }
-    iso = rf"(?<![\w.,/-]){year('iy')}(?P<is>[-/])(?P<im>\d{{1,2}})(?P=is)(?P<id>\d{{1,2}})(?!\d)"
+    iso_separator = "[" + "".join(map(re.escape, ISO_SEPARATORS)) + "]"
+    iso = rf"(?<![\w.,/-]){year('iy')}(?P<is>{iso_separator})(?P<im>\d{{1,2}})(?P=is)(?P<id>\d{{1,2}})(?!\d)"
     singles = {
         "dmy_numeric": rf"{left}{day('jd')}{dot}{month_number('jm')}{dot}{year('jy')}",
         "dmy_slash": rf"{left}(?P<ka>\d{{1,2}})(?P<ks>[/-])(?P<kb>\d{{1,2}})(?P=ks){year('ky')}",
@@ -321,6 +355,25 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         return "|".join(f"(?P<{name}>{pattern})" for name, pattern in named.items())
 
     flags = re.IGNORECASE
+    ordinal_forms = [fold(suffix) for suffix in lexicon.ordinal_suffixes]
+    # a suffix ending with a character other than a letter, or holding a space (any run of spaces), would
+    # leave the day elsewhere: then a day's forms may end with a year after any lead
+    plain_ordinals = all(_lead_shape(form[-1], True, False) == "spaced_letter" and " " not in form
+                         for form in ordinal_forms)
+    leads = _form_leads(plain_ordinals)
+    # a form opens with a word where its pattern opens with a month's name, else with a number (a day, a month)
+    openings: dict[str, Opening] = {
+        name: "word" if any(pattern.startswith(f"(?P<{group}>") for group in month_groups) else "number"
+        for name, pattern in {**ranges, **singles}.items()
+    }
+
+    # one pattern per list of forms: where the forms of ``master`` left are single dates only, it is the very
+    # pattern of ``singles``
+    compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+    def narrowed(named: Mapping[str, str]) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
+        return _narrowed_patterns(named, openings, leads, flags, compiled)
+
     fillers = _word_pattern(lexicon.fillers, variants)
     return DatePatterns(
         # "(?<!\d)(?P<year>19\d\d|20\d\d|2100)(?!\d)" with the look-behind moved after the first digit: a
@@ -328,21 +381,24 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         # look-behind at every character
         year=re.compile(r"(?P<year>1(?<!\d1)9\d\d|2(?<!\d2)0\d\d|2(?<!\d2)100)(?!\d)"),
         # each opening with its first digits: the engine finds a literal opening in a fast loop, where a set of
-        # characters is tested at every character
-        years=tuple(
-            re.compile(year) for year in (r"19(?<!\d19)\d\d(?!\d)", r"20(?<!\d20)\d\d(?!\d)", r"2100(?<!\d2100)(?!\d)")
-        ),
+        # characters is tested at every character; "2100" shares its pattern with the 2000s, as a pass of its own
+        # over the text costs more than the few more places where a "2" opens no year
+        years=tuple(re.compile(year) for year in (r"19(?<!\d19)\d\d(?!\d)", r"2(?<!\d2)(?:0\d\d|100)(?!\d)")),
         iso=re.compile(f"(?P<iso>{iso})"),
         # every pattern starting at a word takes the whole word as a month's name: a word of another
         # length cannot start a date; every pattern starting at a number takes one or two digits and then
         # no digit (a day, a month), so a longer number cannot start one either
         word_start=_word_start(left, min(lengths), max(lengths)),
+        start_of={
+            opening: _word_start(left, min(lengths), max(lengths), opening) for opening in typing.get_args(Opening)
+        },
         # a month name ("May 2019", "Feb. 2019"), a dot or slash ("1. 2. 2019", "10/2018"), or a day
         # ("May 5, 2019", "March 12th, 2020"): not another number ("2019 2020")
         year_lead=re.compile(r"(?:[^\W\d_]\.?|[./-]|(?<!\d)\d{1,2}(?:[^\W\d_]{2})?),?[ ]{0,2}\Z"),
         master=re.compile(alternation(ranges) + "|" + alternation(singles), flags),
         singles=re.compile(alternation(singles), flags),
         cue=re.compile(_word_pattern(lexicon.cues, variants), flags),
+        cue_lowered=re.compile(_word_pattern(lexicon.cues, variants, lowered=True)),
         filler_gap=re.compile(rf"[ ,]*(?:{fillers}[ ,]+){{0,3}}", flags),
         range_opener_end=re.compile(rf"{_word_pattern(lexicon.range_openers, variants)}[ ]+\Z", flags),
         # "č. 12/2019", "tel.: 2/2092 0800", "+421 2/2092 0800"
@@ -351,13 +407,74 @@ def build_patterns(lexicon: DateLexicon) -> DatePatterns:
         ),
         number_suffix_start=re.compile(rf"[ ]*{_word_pattern(lexicon.number_suffixes, variants)}", flags),
         range_gap=re.compile(rf"[ ]{{0,2}}(?:{dash}|{range_words})[ ]{{0,2}}", flags),
+        # a part of what joins the two parts of every range and list (``connector``): a dash, or a connector
+        # word between spaces
+        joint=re.compile(rf"{dash}|[ ]{connector_words}[ ]", flags),
         list_gap=re.compile(rf",?[ ]{{1,2}}{list_words}[ ]{{1,2}}", flags),
         month_groups=frozenset(month_groups),
         month_groups_by_form={
             form: tuple(group for group in month_groups if f"(?P<{group}>" in pattern)
             for form, pattern in {**ranges, **singles}.items()
         },
+        master_for=narrowed({**ranges, **singles}),
+        singles_for=narrowed(singles),
+        ordinal_reach=max(map(len, ordinal_forms), default=0) if plain_ordinals else MAX_DATE_CHARS,
     )
+
+
+# what may stand right before the year of each form, by how its text before the year ends
+_NUMERIC_MONTH_LEADS = ("dot_digit", "dot", "spaced_dot_digit", "spaced_dot")  # "2. 2019", "2.2019", "IX. 2021"
+_MONTH_NAME_LEADS = ("spaced_letter", "spaced_letter_digit", "spaced_dot", "comma")  # "May 2019", "Feb., 2019"
+_DAY_LEADS = ("spaced_digit", "spaced_letter_digit", "comma")  # "May 5 2019", "May 5th 2019", "May 5, 2019"
+
+
+def _form_leads(plain_ordinals: bool) -> dict[str, tuple[LeadShape, ...]]:
+    """The year leads each form may end with (``year_lead_shape``); every lead for a day's forms when an
+    ordinal suffix ends otherwise than with a letter (``plain_ordinals`` False)."""
+    day_leads = _DAY_LEADS if plain_ordinals else typing.get_args(LeadShape)
+    return {
+        "num_days": _NUMERIC_MONTH_LEADS, "num_day_month": _NUMERIC_MONTH_LEADS, "dmy_numeric": _NUMERIC_MONTH_LEADS,
+        "named_day_month": _MONTH_NAME_LEADS, "named_days": _MONTH_NAME_LEADS, "named_months": _MONTH_NAME_LEADS,
+        "dmy_named": _MONTH_NAME_LEADS, "month_year_named": _MONTH_NAME_LEADS,
+        "mdy_month_day": day_leads, "mdy_days": day_leads, "mdy_named": day_leads,
+        "dmy_slash": ("slash", "hyphen"), "month_year_numeric": ("slash",), "month_year_dotted": ("dot_digit",),
+    }
+
+
+def _narrowed_patterns(
+    named: Mapping[str, str], openings: Mapping[str, Opening], leads: Mapping[str, tuple[LeadShape, ...]],
+    flags: re.RegexFlag, compiled: dict[tuple[str, ...], re.Pattern[str] | None],
+) -> dict[tuple[Opening, LeadShape], re.Pattern[str] | None]:
+    """For each opening and year lead, the alternation of the forms (in their order) that open so and may end
+    with a year led so; compiled once per distinct list of forms (``compiled`` keeps them)."""
+    if set(named) - set(leads):
+        raise ValueError(f"no year leads given for the forms {sorted(set(named) - set(leads))}")
+    narrowed: dict[tuple[Opening, LeadShape], re.Pattern[str] | None] = {}
+    for opening in typing.get_args(Opening):
+        for lead in typing.get_args(LeadShape):
+            forms = tuple(name for name in named if openings[name] == opening and lead in leads[name])
+            if forms not in compiled:
+                source = "|".join(f"(?P<{name}>{named[name]})" for name in forms)
+                compiled[forms] = re.compile(source, flags) if forms else None
+            narrowed[opening, lead] = compiled[forms]
+    return narrowed
+
+
+def _lead_shape(before: str, spaced: bool, after_digit: bool) -> LeadShape | None:
+    """The shape of a year lead from the character ``before`` the year or its spaces (see ``year_lead_shape``)."""
+    if not spaced:
+        if before == ".":
+            return "dot_digit" if after_digit else "dot"
+        return "slash" if before == "/" else "hyphen" if before == "-" else None
+    if before == ".":
+        return "spaced_dot_digit" if after_digit else "spaced_dot"
+    if before == ",":
+        return "comma"
+    if before.isdecimal():
+        return "spaced_digit"
+    if before == " ":  # a third space: no form has more than two before its year
+        return None
+    return "spaced_letter_digit" if after_digit else "spaced_letter"
 
 
 LEXICON = parse_lexicon(load_data(DATA_NAME))
@@ -377,15 +494,24 @@ _NOT_IN_DATES = _not_in_dates(LEXICON)
 # "!", "?", ";", or a full stop after a word ("[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)"): opening with one set of
 # characters lets the engine skip to them, where a branch opening with a look-behind is tried at every one
 _CLAUSE_BREAK = re.compile(r"[!?;.](?:(?<=[!?;])|(?<=[^\W\d_]{2}\.)(?=[ ]+\S))")
+# the last clause break of a window: matched at the window's start, the run before it is taken whole and given
+# back from the window's end, so only the characters after the last break are tried
+_LAST_CLAUSE_BREAK = re.compile(rf"(?s:.*){_CLAUSE_BREAK.pattern}")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
-_NON_SPACE = re.compile(r"\S")
+# The lines above the PUBLICATION_TOP_LINES-th non-empty one: the empty lines, then each non-empty line with
+# the empty lines after it; a line ends at "\n" only, and is empty when it holds white space only. One match
+# runs through them in the engine, where a loop would look for each line's end and its first non-space.
+_EMPTY_LINES = r"(?:[^\S\n]*\n)*+"  # (taking fewer would leave an empty line where a non-empty one must stand)
+_TOP_LINES = re.compile(
+    rf"{_EMPTY_LINES}(?:[^\S\n]*\S[^\n]*\n{_EMPTY_LINES}){{{PUBLICATION_TOP_LINES - 1}}}(?=[^\S\n]*\S)"
+)
 
 
 # --- reading one match ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FoundDate:
+# named tuples (as FoundMatch): a few are made per document, and a frozen dataclass is slower to make
+class FoundDate(NamedTuple):
     value: str
     precision: DatePrecision
     start: int
@@ -393,8 +519,7 @@ class FoundDate:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class FoundMatch:
+class FoundMatch(NamedTuple):
     """One or two dates read from one regex match; ``link`` says how the two relate."""
 
     dates: tuple[FoundDate, ...]
@@ -625,10 +750,11 @@ def is_month_name(word: str) -> bool:
 
 def has_month_names(m: re.Match[str]) -> bool:
     """True when every word the match holds in a month's place is a month name ("února", "Sept")."""
-    groups = m.re.groupindex
-    # only the groups of the form that matched (the last group closed) took part; the others are None
+    # only the groups of the form that matched (the last group closed) took part, and every pattern holding
+    # the form holds them; a group of an optional part that did not take part is None
     for name in PATTERNS.month_groups_by_form.get(m.lastgroup or "", ()):
-        if name in groups and m.group(name) is not None and not is_month_name(m.group(name)):
+        word = m.group(name)
+        if word is not None and not is_month_name(word):
             return False
     return True
 
@@ -639,18 +765,71 @@ def _may_open_date(word: re.Match[str]) -> bool:
     return word.lastgroup != "word" or is_month_name(word.group())
 
 
+def year_lead_shape(text: str, position: int) -> LeadShape | None:
+    """The shape of what stands right before a year at ``position``: the character before it, or before its
+    one or two spaces, and whether a digit stands right before a dot there, or within an ordinal suffix's
+    length before a letter there ("5th 2019"). None where no form's year can stand.
+
+    A date's text cannot hold its year in any other place (no day, month or word takes four digits), so a
+    form whose text before the year cannot end so cannot end with this year either.
+    """
+    end = position
+    while end > 0 and position - end < 2 and text[end - 1] == " ":
+        end -= 1
+    if end == 0:
+        return None
+    before = text[end - 1]
+    after_digit = False
+    if before == ".":
+        after_digit = end >= 2 and text[end - 2].isdecimal()
+    elif end < position:  # (a loop: a generator costs more than these few characters)
+        for char in text[end - 1 - PATTERNS.ordinal_reach if end > PATTERNS.ordinal_reach else 0:end - 1]:
+            if char.isdecimal():
+                after_digit = True
+                break
+    return _lead_shape(before, end < position, after_digit)
+
+
 def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch | None:
-    """The first valid date that starts after ``floor`` and ends with ``year``."""
-    start = max(floor, year.start() - MAX_DATE_CHARS)
+    """The first valid date that starts after ``floor`` and ends with ``year``.
+
+    At each place a date may start, only the forms that open there as the text does and may end with a year
+    led as this one are tried (``PATTERNS.master_for``): every other form fails there or ends with another
+    year, and a form ending with an earlier year leaves no later form a way to reach this one (it cannot
+    take that year's four digits as anything but its year), so the first form to match among the narrowed
+    ones is the first form of all to match that ends with this year. Where nothing can join two parts between
+    the start and the year (``PATTERNS.joint``), no range or list can either: the single dates alone are tried.
+    """
+    year_start, year_end = year.span()
+    lead = year_lead_shape(text, year_start)
+    if lead is None:
+        return None
+    number_forms, word_forms = PATTERNS.master_for["number", lead], PATTERNS.master_for["word", lead]
+    if number_forms is None and word_forms is None:
+        return None
+    # where no form opening with a word (or with a number) can end with this year, only the other starts
+    starts = (PATTERNS.word_start if number_forms is not None and word_forms is not None
+              else PATTERNS.start_of["number" if word_forms is None else "word"])
+    # (conditions rather than max(): the builtin's call costs more than the comparison, here for every year)
+    start = floor if floor > year_start - MAX_DATE_CHARS else year_start - MAX_DATE_CHARS
     for mark in _NOT_IN_DATES:  # a date starts after the last of these before its year
-        start = max(start, text.rfind(mark, start, year.start()) + 1)
+        mark_at = text.rfind(mark, start, year_start)
+        if mark_at >= 0:
+            start = mark_at + 1
     # the year itself starts no date (it has four digits); ending the scan before it also keeps the scan's
     # end from cutting the year short, where the year would pass for a number of one or two digits
-    for word in PATTERNS.word_start.finditer(text, start, year.start()):
-        if word.lastgroup is not None and not is_month_name(word.group()):  # ``_may_open_date``, inline
+    for word in starts.finditer(text, start, year_start):
+        if word.lastgroup is None:
+            opening: Opening = "number"
+        elif is_month_name(word.group()):  # ``_may_open_date``, inline
+            opening = "word"
+        else:
             continue
-        m = PATTERNS.master.match(text, word.start())
-        if m is None or m.end() != year.end():
+        master, singles = PATTERNS.master_for[opening, lead], PATTERNS.singles_for[opening, lead]
+        if master is not singles and PATTERNS.joint.search(text, word.start(), year_start) is None:
+            master = singles  # no range or list starts here: nothing joins two parts before the year
+        m = None if master is None else master.match(text, word.start())
+        if m is None or m.end() != year_end:
             continue
         real_months = has_month_names(m)
         found = _read(m) if real_months else None
@@ -660,8 +839,8 @@ def _match_ending_at(text: str, floor: int, year: re.Match[str]) -> FoundMatch |
             return None  # "30. února 2019" is no date, and "února 2019" inside it is none either
         # an invalid range or list ("Praze 4 a 5. září 2021"), or a word that is no month: a single
         # date may still start here
-        single = PATTERNS.singles.match(text, word.start())
-        if single is not None and single.end() == year.end() and has_month_names(single):
+        single = None if singles is None else singles.match(text, word.start())
+        if single is not None and single.end() == year_end and has_month_names(single):
             return _read(single)
     return None
 
@@ -675,10 +854,12 @@ def find_matches(text: str) -> list[FoundMatch]:
     matches: list[FoundMatch] = []
     done = 0
     for year in leftmost_matches(PATTERNS.years, text):
-        if year.start() < done:
+        year_start, year_end = year.span()
+        if year_start < done:
             continue
-        found = _read(PATTERNS.iso.match(text, year.start()))
-        if found is None and has_year_lead(text, max(done, year.start() - 8), year.start()):
+        # the ISO pattern is tried only where its separator follows the year
+        found = _read(PATTERNS.iso.match(text, year_start)) if text[year_end:year_end + 1] in ISO_SEPARATORS else None
+        if found is None and has_year_lead(text, done if done > year_start - 8 else year_start - 8, year_start):
             found = _match_ending_at(text, done, year)
         if found is not None:
             matches.append(found)
@@ -739,31 +920,33 @@ def _cue_meaning(written: str) -> tuple[DateRole, CueKind]:
     return LEXICON.cues[fold(written)]
 
 
-def _cue_role_before(window: str) -> DateRole | None:
-    """Role from the cues of the clause before the date.
+def _cue_role_before(window: str, cues: list[re.Match[str]]) -> DateRole | None:
+    """Role from the cues of the clause before the date: ``cues`` are those of the ``window``
+    (``PATTERNS.cue.finditer(window)``, or the same places found in its lower-cased copy).
 
     A preposition right before the date decides ("do 30. 6."), except a plain "on", which yields to
     any phrase of the clause ("The call closes on 31 March"); otherwise the nearest phrase decides.
     """
-    cues = list(PATTERNS.cue.finditer(window))
     adjacent: DateRole | None = None
     if cues and PATTERNS.filler_gap.fullmatch(window, cues[-1].end()):
-        role, kind = _cue_meaning(cues[-1].group())
+        role, kind = _cue_meaning(window[cues[-1].start():cues[-1].end()])
         if kind == "preposition":
             if role != "event":
                 return role
             adjacent = role
     for cue in reversed(cues):
-        role, kind = _cue_meaning(cue.group())
+        role, kind = _cue_meaning(window[cue.start():cue.end()])
         if kind == "phrase":
             return role
     return adjacent
 
 
-def _event_after(window: str) -> bool:
+def _event_after(window: str, lowered_window: str) -> bool:
+    """Whether the first cue of the clause after the date (``window``, and ``lowered_window`` its lower-cased
+    copy) is an event's phrase."""
     # Czech and Slovak put the verb after the date: "V úterý 21. 9. 2021 proběhla ..."
-    cue = PATTERNS.cue.search(window)
-    return cue is not None and _cue_meaning(cue.group()) == ("event", "phrase")
+    cue = PATTERNS.cue_lowered.search(lowered_window)
+    return cue is not None and _cue_meaning(window[cue.start():cue.end()]) == ("event", "phrase")
 
 
 def _label_role(text: str, line_start: int) -> DateRole | None:
@@ -773,7 +956,8 @@ def _label_role(text: str, line_start: int) -> DateRole | None:
         above_end -= 1
     label = text[text.rfind("\n", 0, above_end) + 1:above_end].strip(" •*-–")
     if label.endswith(":"):
-        return _cue_role_before(label[:-1] + " ")
+        window = label[:-1] + " "
+        return _cue_role_before(window, list(PATTERNS.cue.finditer(window)))
     cue = PATTERNS.cue.fullmatch(label)
     return _cue_meaning(cue.group())[0] if cue else None
 
@@ -790,28 +974,22 @@ def _is_alone_near_top(text: str, line_start: int, line_end: int, match: FoundMa
 def top_lines_end(text: str) -> int:
     """Start of the PUBLICATION_TOP_LINES-th non-empty line, or the text's length when there are fewer:
     exactly the lines starting at or before it have fewer non-empty lines above them."""
-    count = position = 0
-    while position < len(text):
-        line_end = text.find("\n", position)
-        line_end = len(text) if line_end < 0 else line_end
-        if _NON_SPACE.search(text, position, line_end):
-            count += 1
-            if count == PUBLICATION_TOP_LINES:
-                return position
-        position = line_end + 1
-    return len(text)
+    top = _TOP_LINES.match(text)
+    return len(text) if top is None else top.end()
 
 
-def _clause_before(text: str, floor: int, start: int) -> str:
-    window = text[max(floor, start - CUE_WINDOW_BEFORE):start]
-    breaks = list(_CLAUSE_BREAK.finditer(window))
-    return window[breaks[-1].end():] if breaks else window
+def _clause_before(text: str, floor: int, start: int) -> int:
+    """Where the clause before ``start`` begins: after the last clause break of the window before it."""
+    window_start = floor if floor > start - CUE_WINDOW_BEFORE else start - CUE_WINDOW_BEFORE  # (not max(): slower)
+    last_break = _LAST_CLAUSE_BREAK.match(text[window_start:start])
+    return window_start if last_break is None else window_start + last_break.end()
 
 
-def _clause_after(text: str, end: int, ceiling: int) -> str:
-    window = text[end:min(ceiling, end + CUE_WINDOW_AFTER)]
-    first_break = _CLAUSE_BREAK.search(window)
-    return window[:first_break.start()] if first_break else window
+def _clause_after(text: str, end: int, ceiling: int) -> int:
+    """Where the clause after ``end`` ends: at the first clause break of the window after it."""
+    window_end = ceiling if ceiling < end + CUE_WINDOW_AFTER else end + CUE_WINDOW_AFTER  # (not min(): slower)
+    first_break = _CLAUSE_BREAK.search(text[end:window_end])
+    return end + first_break.start() if first_break else window_end
 
 
 def context_role(
@@ -820,10 +998,15 @@ def context_role(
     """Role of a match from the words around it; ``floor``/``ceiling`` are the neighbouring matches,
     ``top_end`` is ``top_lines_end(text)`` (worked out when not given)."""
     line_start, line_end = _line_bounds(text, match, floor, ceiling)
-    role = _cue_role_before(_clause_before(text, max(floor, line_start), match.start))
+    lowered = lower_same_length(text)  # the document's copy, made once for every stage reading it
+    # (conditions rather than max() and min(): the builtins' calls cost more than the comparisons)
+    clause_start = _clause_before(text, floor if floor > line_start else line_start, match.start)
+    cues = list(PATTERNS.cue_lowered.finditer(lowered[clause_start:match.start]))
+    role = _cue_role_before(text[clause_start:match.start], cues)
     if role is not None:
         return role
-    if _event_after(_clause_after(text, match.end, min(ceiling, line_end))):
+    clause_end = _clause_after(text, match.end, ceiling if ceiling < line_end else line_end)
+    if _event_after(text[match.end:clause_end], lowered[match.end:clause_end]):
         return "event"
     # Another date earlier (line_start < floor) or later (line_end > ceiling) on the line leaves its
     # year beside this one: the date neither opens its line nor stands alone on it.

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pipeline.extract import dates as dates_module
 from pipeline.extract.dates import LANGUAGES, PATTERNS, extract_dates, fold, is_month_name, parse_lexicon
 from pipeline.extract.phrases import leftmost_matches
+from pipeline.folding import lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 
 # A title line first, so that a date alone on the next line is not read as the publication date
@@ -403,6 +404,13 @@ def test_year_scan_is_the_plain_year_pattern(text: str) -> None:
     assert [m.span() for m in leftmost_matches(PATTERNS.years, text)] == [m.span() for m in plain.finditer(text)]
 
 
+@pytest.mark.parametrize("text", ["2100", "2101", "2099", "2000", "1899", "1900", "1999", "21000", "x2100y", "12100",
+                                  "2100.", "210", "20", "19", "2 100", "2100 2101 2019", "1.2100", "٢2100", "2100٣"])
+def test_year_scan_at_the_edge_years(text: str) -> None:
+    plain = re.compile(r"(?<!\d)(?:19\d\d|20\d\d|2100)(?!\d)")
+    assert [m.span() for m in leftmost_matches(PATTERNS.years, text)] == [m.span() for m in plain.finditer(text)]
+
+
 def test_word_starts_are_short_numbers_and_month_length_words() -> None:
     text = "Od 5. ledna do září 2019 a v rámci projektu x1 12"
     starts = [(m.group(), m.lastgroup) for m in PATTERNS.word_start.finditer(text)]
@@ -511,7 +519,8 @@ def test_month_names_are_checked_in_the_groups_of_the_form_that_matched(pieces: 
 _LEFT = r"(?<![\w.,/])"
 _MONTH_LENGTHS = [len(form) for form in dates_module.LEXICON.month_by_form]
 _SCAN_PIECES = ["1", "12", "123", "2019", "a", "ab", "Září", "září", "května", "Sept", "September", "x" * 11,
-                " ", "  ", ".", ",", "/", "-", "_", "!", "?", ";", ". ", ".  X", "\n", "é", "ß", "2.", "a1"]
+                " ", "  ", ".", ",", "/", "-", "_", "!", "?", ";", ". ", ".  X", "\n", "é", "ß", "2.", "a1", "²",
+                "١٢", "𝐀𝐁𝐂", "Ⅻ"]
 
 
 def _plain_word_start(shortest: int, longest: int) -> re.Pattern[str]:
@@ -536,7 +545,20 @@ def test_word_start_finds_what_its_conditions_say(pieces: list[str], skip: int, 
     text = "".join(pieces)
     end = max(0, len(text) - cut)
     pattern = dates_module._word_start(_LEFT, *lengths)
-    assert _scanned(pattern, text, skip, end) == _scanned(_plain_word_start(*lengths), text, skip, end)
+    plain = _scanned(_plain_word_start(*lengths), text, skip, end)
+    assert _scanned(pattern, text, skip, end) == plain
+    # one kind of start alone: the same starts of that kind (a number and a word never overlap)
+    numbers = dates_module._word_start(_LEFT, *lengths, opening="number")
+    words = dates_module._word_start(_LEFT, *lengths, opening="word")
+    plain_numbers = [found[:2] for found in plain if found[1] is None]
+    assert [found[:2] for found in _scanned(numbers, text, skip, end)] == plain_numbers
+    assert _scanned(words, text, skip, end) == [found for found in plain if found[1] == "word"]
+
+
+def test_starts_of_one_kind_are_built_from_the_month_lengths() -> None:
+    for opening in ("number", "word"):
+        built = dates_module._word_start(_LEFT, min(_MONTH_LENGTHS), max(_MONTH_LENGTHS), opening)
+        assert PATTERNS.start_of[opening].pattern == built.pattern
 
 
 @settings(max_examples=500, deadline=None)
@@ -545,6 +567,8 @@ def test_clause_break_finds_what_its_conditions_say(pieces: list[str]) -> None:
     text = "".join(pieces)
     plain = re.compile(r"[!?;]|(?<=[^\W\d_]{2})\.(?=[ ]+\S)")
     assert _scanned(dates_module._CLAUSE_BREAK, text, 0, len(text)) == _scanned(plain, text, 0, len(text))
+    last = dates_module._LAST_CLAUSE_BREAK.match(text)
+    assert (last and last.end()) == ([None, *(m.end() for m in plain.finditer(text))][-1])
 
 
 _LEAD_PIECES = ["May", "Feb.", "a", "ú", "x.", ".", "/", "-", "–", ",", " ", "  ", "   ", "5", "12", "123", "5th", "12th",
@@ -559,3 +583,165 @@ def test_year_lead_is_the_search_of_its_pattern(pieces: list[str], back: int) ->
     floor = max(0, position - back)
     expected = PATTERNS.year_lead.search(text, floor, position) is not None
     assert dates_module.has_year_lead(text, floor, position) == expected
+
+
+# --- the forms tried at a place, narrowed by the year's lead ------------------------------------------
+
+_FORM_PIECES = ["5", "05", "12", "31", "2019", "2020", "123", "²", "١", "May", "Feb", "září", "února", "Praze", "IX",
+                "ix", "XII", "th", "st", "5th", "12th", "of", "and", "a", "do", "to", ".", ". ", ",", ", ", " ", "  ",
+                "   ", "/", "-", "–", " – ", "x"]
+
+
+def _narrowed_agrees(text: str, start: int, year: re.Match[str]) -> None:
+    lead = dates_module.year_lead_shape(text, year.start())
+    opening = "word" if text[start].isalpha() or not text[start].isdecimal() else "number"
+    for whole, narrowed in ((PATTERNS.master, PATTERNS.master_for), (PATTERNS.singles, PATTERNS.singles_for)):
+        m = whole.match(text, start)
+        pattern = None if lead is None else narrowed[opening, lead]
+        n = None if pattern is None else pattern.match(text, start)
+        if m is not None and m.end() == year.end():
+            assert n is not None and (n.lastgroup, n.span()) == (m.lastgroup, m.span()), (text, start)
+            if m.lastgroup not in dates_module._SINGLE_NAMES:  # a range or list: its joint is found before the year
+                assert PATTERNS.joint.search(text, start, year.start()) is not None, (text, start)
+        else:  # no form of all ends with this year here: no narrowed one does
+            assert n is None or n.end() != year.end(), (text, start)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=9))
+def test_forms_narrowed_by_the_year_lead_find_what_every_form_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for year in PATTERNS.year.finditer(text):
+        for start in range(max(0, year.start() - dates_module.MAX_DATE_CHARS), year.start()):
+            _narrowed_agrees(text, start, year)
+
+
+@pytest.mark.parametrize("text", [
+    "27. 2. 2019", "27.2.2019", "27.  2.  2019", "21. IX. 2021", "21.IX.2021", "21. ix. 2021", "27/02/2019",
+    "27-02-2019", "02/27/2019", "10/2019", "05.2019", "5. a 6. září 2021", "21.–23. 9. 2021", "1. 9. – 2. 10. 2021",
+    "27. února 2019", "27 February 2019", "27th of February, 2019", "Feb. 2019", "Feb., 2019", "February, 2019",
+    "February 27, 2019", "February 27 2019", "February 27th 2019", "February 27th, 2019", "May 5 – June 7, 2019",
+    "May 5 – 7, 2019", "May 5th and 7th, 2019", "Február – Apríl 2016", "18 and 19 September 2018",
+    "30. září – 2. října 2021", "5února 2019", "KVĚTEN 2022", "v lednu  2021", "v lednu   2021",
+])
+def test_forms_narrowed_by_the_year_lead_at_every_form(text: str) -> None:
+    for padded in (text, f"Dne {text} se", f"x{text}"):
+        for year in PATTERNS.year.finditer(padded):
+            for start in range(year.start()):
+                _narrowed_agrees(padded, start, year)
+        assert dates_module.find_matches(padded) == _plain_find_matches(padded)
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("2.2019", "dot_digit"), ("IX.2019", "dot"), ("2/2019", "slash"), ("2-2019", "hyphen"),
+    ("2. 2019", "spaced_dot_digit"), ("2.  2019", "spaced_dot_digit"), ("Feb. 2019", "spaced_dot"),
+    ("May, 2019", "comma"), ("May 5 2019", "spaced_digit"),
+    ("5th 2019", "spaced_letter_digit"), ("5th  2019", "spaced_letter_digit"), ("May 2019", "spaced_letter"),
+    ("2019", None), ("x2019", None), ("May   2019", None), (":2019", None), (" 2019", None), ("–2019", None),
+])
+def test_year_lead_shape(text: str, shape: str | None) -> None:
+    assert dates_module.year_lead_shape(text, len(text) - 4) == shape
+
+
+# --- role cues found in the lower-cased copy --------------------------------------------------------
+
+_CUE_WORDS = sorted(dates_module.LEXICON.cues)
+_ODD_CHARS = ["İ", "ı", "ſ", "K", "ẞ", "ß", "Σ", "σ", "ς", "ǅ", "Ⅻ", "²", "𝐀", "𝐚", "_", "5", "١", "\u0345", "ͅΙ", "ﬁ"]
+
+
+def _written(word: str, case: str, plain: bool) -> str:
+    """A cue as a text may write it: in some case, maybe without its diacritics."""
+    word = fold(word) if plain else word
+    return {"lower": word, "upper": word.upper(), "title": word.title(), "swap": word.swapcase()}[case]
+
+
+_WRITTEN_CUES = st.builds(_written, st.sampled_from(_CUE_WORDS), st.sampled_from(["lower", "upper", "title", "swap"]),
+                          st.booleans())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_WRITTEN_CUES, st.sampled_from([" ", "  ", ", ", ".", "\n", "x", "a", *_ODD_CHARS])),
+                max_size=10))
+def test_cues_found_in_the_lower_cased_copy_are_the_cues_found_ignoring_case(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    lowered = lower_same_length(text)
+    for start in (0, 1, len(text) // 2):
+        expected = [m.span() for m in PATTERNS.cue.finditer(text[start:])]
+        assert [m.span() for m in PATTERNS.cue_lowered.finditer(lowered[start:])] == expected
+
+
+def test_every_cue_letter_matches_in_the_lower_cased_copy_where_it_matches_ignoring_case() -> None:
+    # every character, against each letter of the cues (and a letter's case does not change whether it is one)
+    letters = sorted({char for word in _CUE_WORDS for char in word if char != " "})
+    blind = {letter: re.compile(dates_module._letter_pattern(letter, dates_module.LEXICON.letter_variants),
+                                re.IGNORECASE) for letter in letters}
+    lowered = {letter: re.compile(dates_module._letter_pattern(letter, dates_module.LEXICON.letter_variants, True))
+               for letter in letters}
+    any_blind = re.compile("|".join(pattern.pattern for pattern in blind.values()), re.IGNORECASE)
+    any_lowered = re.compile("|".join(pattern.pattern for pattern in lowered.values()))
+    word_letter = re.compile(r"[^\W\d_]")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        low = lower_same_length(char)
+        assert bool(word_letter.match(char)) == bool(word_letter.match(low)), hex(code)
+        if any_blind.match(char) or any_lowered.match(low):
+            for letter in letters:
+                assert bool(blind[letter].match(char)) == bool(lowered[letter].match(low)), (letter, hex(code))
+
+
+_RANGE_LIKE = st.tuples(
+    st.sampled_from(["5", "21", "30", "May 5", "Feb", "září", "x"]),
+    st.sampled_from([".", "", "th", ". září"]),
+    st.sampled_from([" – ", "–", "-", " a ", " and ", " to ", " až do ", "  do  ", " ", ", "]),
+    st.sampled_from(["6", "23", "2", "June 7", "Apr", "října"]),
+    st.sampled_from([". ", ".", " ", "th ", ". 9. ", ". října ", "/"]),
+    st.sampled_from(["", "září ", "IX. ", "May ", "3/"]),
+    st.sampled_from(["2021", "2019"]),
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_DATE_LIKE, _RANGE_LIKE, st.sampled_from(_FORM_PIECES)), max_size=8))
+def test_find_matches_over_every_year_lead_is_the_plain_scan(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.find_matches(text) == _plain_find_matches(text)
+
+
+# --- the top lines, against a loop over the lines ---------------------------------------------------
+
+
+def _plain_top_lines_end(text: str) -> int:
+    count = position = 0
+    while position < len(text):
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end
+        if re.search(r"\S", text[position:line_end]):
+            count += 1
+            if count == dates_module.PUBLICATION_TOP_LINES:
+                return position
+        position = line_end + 1
+    return len(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\n\n", " ", "\t", "\r", "\r\n", "\x0b", "\x85", "\u2028", "\u3000", "x", "é",
+                                 "𝐀", "21. 9. 2021", " x "]), max_size=25))
+def test_top_lines_end_is_the_loop_over_the_lines(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.top_lines_end(text) == _plain_top_lines_end(text)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\nb\nc\nd\ne", "a\nb\nc\nd\n", "a\nb\nc\nd\n \n",
+                                  "\n\na\n \nb\nc\n\nd\n\n  e\nf", "a\nb\nc\nd\ne\n", "a\r\nb\r\nc\r\nd\r\ne"])
+def test_top_lines_end_at_the_edges(text: str) -> None:
+    assert dates_module.top_lines_end(text) == _plain_top_lines_end(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["2019", "2100", "1999", "2019-02-27", "2019/2/7", "-", "/", "02", "2", "27", "–", " ",
+                                 ".", "x", "\n"]), max_size=10))
+def test_iso_dates_are_found_where_their_separator_follows_the_year(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_module.find_matches(text) == _plain_find_matches(text)
