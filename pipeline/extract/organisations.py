@@ -25,9 +25,10 @@ from typing import NamedTuple
 from pipeline.folding import strip_diacritics
 from pipeline.lexicon import LexiconError, load_data
 
-# possessive: nothing follows a token's letters that could make giving some back match, and not
-# keeping them to give back makes the scan faster
-_TOKEN = re.compile(r"[^\W_]++(?:[-'][^\W_]++)*+|\S")
+# possessive runs of letters: nothing follows them that could make giving some back match, and not
+# keeping them to give back makes the scan faster. The group is repeated greedily, not possessively:
+# Python 3.11.2's engine (Debian 12's) keeps the hyphen of a failed last repeat ("9-." as "9-", ".").
+_TOKEN = re.compile(r"[^\W_]++(?:[-'][^\W_]++)*|\S")
 _TOKEN_PIECES = re.compile(f"({_TOKEN.pattern})")  # captured: splitting keeps the tokens
 # the same for a text without "_", where [^\W_] and \w are the same characters: \w is tested faster
 _TOKEN_PIECES_NO_UNDERSCORE = re.compile(_TOKEN_PIECES.pattern.replace(r"[^\W_]", r"\w"))

@@ -420,3 +420,16 @@ def test_fillers_skipped_as_when_every_filler_is_tried(text: str) -> None:
     t = _token_columns(text)
     for k in range(t.count + 1):
         assert _skip_filler(t, k, lexicon()) == _skip_filler_reference(t.lower, t.text, k, fillers)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("9-.", ["9", "-", "."]),
+        ("a'b- x'-y", ["a'b", "-", "x", "'", "-", "y"]),
+        ("Jiho-moravský kraj's-", ["Jiho-moravský", "kraj's", "-"]),
+    ],
+)
+def test_a_hyphen_or_apostrophe_joins_only_letters_on_both_sides(text: str, expected: list[str]) -> None:
+    # a table, not the pattern itself: an engine that keeps part of a failed repeat fails it
+    assert [token.text for token in tokenize(text)] == expected
