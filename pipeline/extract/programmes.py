@@ -23,10 +23,11 @@ from pipeline.extract.phrases import (
     PhraseHit,
     PhraseIndex,
     PhraseSearch,
-    any_phrase,
     build_index,
+    lowered_condition,
     sentence_start,
 )
+from pipeline.folding import lower_same_length
 from pipeline.models import FUNDING_PROGRAMMES, Mention
 from pipeline.spans import make_evidence
 
@@ -43,8 +44,9 @@ class ProgrammeData:
     # programme names (tag: "EEA Grants", "EEA Grants + Norway Grants") and funding cues (tag: _CUE), in
     # one index so that the text is scanned once
     phrases: PhraseIndex
-    # "Financování:" at a line start: at the text's start (matched there), or after a line break (searched
-    # for: a pattern opening with the break lets the engine skip from line to line)
+    # "Financování:" at a line start of the lower-cased text (``lower_same_length``): at the text's start
+    # (matched there), or after a line break (searched for: a pattern opening with the break lets the engine
+    # skip from line to line)
     label: re.Pattern[str]
     label_after_break: re.Pattern[str]
     future: PhraseSearch
@@ -72,12 +74,17 @@ def _name_entries(names: DataTable, ignore_case: bool) -> list[tuple[str, str, b
 
 
 def _label_line(labels: list[str]) -> str:
-    """A funding label and its colon at the start of a line, maybe as a bullet ("• Financování:").
+    """A funding label and its colon at the start of a line of the lower-cased text, maybe as a bullet
+    ("• financování:"): where ``[ \\t]*(?:•[ \\t]*)?`` + ``any_phrase(labels)`` + ``[ \\t]*:`` matches the text.
 
-    The labels as a trie (``any_phrase``): where a label and its colon stand, no other label does (labels
-    are whole words without a colon), so the match is the one of their alternation.
+    The labels as a trie (``lowered_condition``): where a label and its colon stand, no other label does
+    (labels are whole words without a colon), so the match is the one of their alternation. Case-sensitive
+    in the lower-cased text, the engine skips the trie's branches of other letters by one test each. A
+    label follows a line start, blanks or a bullet, never a word character. The bullet opens one of two
+    branches: an optional group would enter the engine's repeat machinery at every line.
     """
-    return r"[ \t]*(?:•[ \t]*)?" + any_phrase(labels) + r"[ \t]*:"
+    label = lowered_condition(labels) + r"[ \t]*:"
+    return r"[ \t]*(?:•[ \t]*" + label + "|" + label + ")"
 
 
 @cache
@@ -215,12 +222,13 @@ def _cue_name_starts(
 
 def _label_ends(text: str, data: ProgrammeData) -> Iterator[int]:
     """Where the funding labels at line starts end, in text order (labels never overlap)."""
+    lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
     position = 0
-    first = data.label.match(text)
+    first = data.label.match(lowered)
     if first is not None:
         position = first.end()
         yield position
-    for label in data.label_after_break.finditer(text, position):
+    for label in data.label_after_break.finditer(lowered, position):
         yield label.end()
 
 
