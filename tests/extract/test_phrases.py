@@ -163,6 +163,7 @@ _SHARED_PIECES = [
     "Číslo projektu", "Project number", "ITMS2014+ kód", "kontaktujte", "Contact person", "obraťte se na",
     "Fond pro azyl, migraci a integraci", "EEA Grants", "Fondy EHP", "s podporou", "z prostředků", "financováno z",
     "Erasmus+", "sp", "s", "pr", "Programu", "ko", ":", " ", "\n", "(", "„", "\U0001d400", "\U0001f600", "-", "x",
+    "FONDY EHP", "ſ podporou", "ČÍSLO PROJEKTU", "İ", "ı", "\t", "\xa0", "Kontaktujte",
 ]
 
 
