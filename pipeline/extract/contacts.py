@@ -176,6 +176,20 @@ def _email_matches(text: str, data: ContactData) -> Iterator[re.Match[str]]:
             yield found
 
 
+# The addresses of the last text read (``_document_emails``): the e-mails and the contact persons of a
+# document both need them. One entry, for the document at hand; a string never changes.
+_last_emails: tuple[str, list[re.Match[str]]] = ("", [])
+
+
+def _document_emails(text: str, data: ContactData) -> list[re.Match[str]]:
+    """``list(_email_matches(text, data))``, found once for the document at hand."""
+    global _last_emails
+    last = _last_emails
+    if last[0] is not text:
+        last = _last_emails = (text, list(_email_matches(text, data)))
+    return last[1]
+
+
 def extract_emails(text: str) -> list[Mention]:
     """Every e-mail address, in text order, lower-cased; obfuscated "@" and "." are written plainly."""
     data = contact_data()
@@ -185,7 +199,7 @@ def extract_emails(text: str) -> list[Mention]:
             evidence=make_evidence(text, found.start(), found.end()),
             rule="email.plain" if found.group("at") == "@" else "email.obfuscated",
         )
-        for found in _email_matches(text, data)
+        for found in _document_emails(text, data)
     ]
 
 
@@ -273,7 +287,7 @@ def extract_contact_persons(text: str, language: str) -> list[ContactPerson]:
     names = list(_names(text, data))
     if not names:
         return []
-    emails = list(_email_matches(text, data))
+    emails = _document_emails(text, data)
     email_starts = [found.start() for found in emails]
     persons: list[ContactPerson] = []
     for index, name in enumerate(names):

@@ -196,3 +196,38 @@ def test_at_signs_found_one_character_at_a_time_are_those_of_the_pattern(pieces:
     words = ["zavináč", "at"]
     found = [(m.span(), m.group()) for m in leftmost_matches(contacts_module._at_sign_patterns(words), text)]
     assert found == [(m.span(), m.group()) for m in re.finditer(contacts_module._at_sign_regex(words), text)]
+
+
+_EMAIL_TEXTS = [
+    "Kontaktujte Evu Valentovou, eva@example.org.",
+    "Kontaktujte Evu Valentovou, jan (at) example.cz.",
+    "Contact person: Ján Novák, info@example.sk",
+    "bez adresy",
+    "",
+]
+
+
+@pytest.mark.parametrize("first", _EMAIL_TEXTS)
+@pytest.mark.parametrize("second", _EMAIL_TEXTS)
+def test_addresses_kept_for_one_text_are_never_those_of_another(first: str, second: str) -> None:
+    """Each text's e-mails and persons are those read from it alone, whatever text was read before (the
+    same text too, as another string of equal content)."""
+    expected_emails = [m.value for m in extract_emails(second)]
+    expected_persons = [(p.name, p.email) for p in extract_contact_persons(second, "cs")]
+    for before in (first, "".join(list(first))):
+        extract_emails(before)
+        extract_contact_persons(before, "cs")
+        assert [(p.name, p.email) for p in extract_contact_persons(second, "cs")] == expected_persons
+        assert [m.value for m in extract_emails(second)] == expected_emails
+        again = "".join(list(second))
+        assert [(p.name, p.email) for p in extract_contact_persons(again, "cs")] == expected_persons
+
+
+def test_addresses_of_the_document_are_found_once() -> None:
+    text = "Kontaktujte Evu Valentovou, eva@example.org."
+    assert contacts_module._document_emails(text, contacts_module.contact_data()) is (
+        contacts_module._document_emails(text, contacts_module.contact_data())
+    )
+    assert [m.group() for m in contacts_module._document_emails(text, contacts_module.contact_data())] == [
+        m.group() for m in contacts_module._email_matches(text, contacts_module.contact_data())
+    ]
