@@ -24,6 +24,7 @@ from pipeline.extract.phrases import (
     build_index,
     leftmost_matches,
 )
+from pipeline.folding import lower_same_length
 from pipeline.models import ContactPerson, Mention
 from pipeline.spans import make_evidence
 
@@ -71,15 +72,15 @@ def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
 
 # --- URL ----------------------------------------------------------------------------------------------
 
-# "(?<![\w@./-])(?:https?://|www\.)" case-blind, spelled out ("ſ" is a case-blind "s") so that the pattern
-# opens with a character set and the engine skips straight to the next "h" or "w"; the look-behind comes
-# after the first letter (it spans it)
+# "(?<![\w@./-])(?:https?://|www\.)" case-blind, then the address: found in the lower-cased text
+# (``lower_same_length``), where the letters are plain ("ſ" is a case-blind "s" that stays as it is). Each
+# pattern opens with a run of literal characters, the look-behinds after it: the engine skips in a fast loop
+# to the rare places where the run stands ("ttp", "www."), where a pattern opening with "h" or "w" would be
+# tried at every such letter. A match of the "ttp" pattern starts one character after its address.
 _URL_REST = r"[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}"
-_URL = re.compile(r"[hHwW](?<![\w@./-][hHwW])(?:(?<=[hH])[tT][tT][pP][sSſ]?://|(?<=[wW])[wW][wW]\.)" + _URL_REST)
-# the same, one pattern per first letter (see ``leftmost_matches``)
-_URL_OPENINGS = {"h": r"[tT][tT][pP][sSſ]?://", "w": r"[wW][wW]\."}
-_URLS = tuple(
-    re.compile(rf"{letter}(?<![\w@./-]{letter}){_URL_OPENINGS[letter.lower()]}{_URL_REST}") for letter in "hHwW"
+_URL_OPENINGS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"ttp(?<=http)(?<![\w@./-]http)[sſ]?://" + _URL_REST), 1),
+    (re.compile(r"www\.(?<![\w@./-]www\.)" + _URL_REST), 0),
 )
 _URL_HOST = re.compile(r"(?:https?://[\w-]+(?:\.[\w-]+)+|www\.[\w-]+\.[\w-]+)", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?-–—"
@@ -215,15 +216,37 @@ def _url_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def _url_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the addresses, as ``finditer`` of the case-blind pattern finds them in ``text``: at the
+    leftmost place where one starts, then on from its end."""
+    lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
+    pending = [(pattern.search(lowered), before) for pattern, before in _URL_OPENINGS]
+    while True:
+        best: tuple[int, int] | None = None
+        for found, before in pending:
+            if found is not None and (best is None or found.start() - before < best[0]):
+                best = (found.start() - before, found.end())
+        if best is None:
+            return
+        yield best
+        resume = best[1]
+        # a pattern's next address from ``resume`` on: the one found before, unless that one started earlier
+        pending = [
+            (found if found is None or found.start() - before >= resume else found.re.search(lowered, resume + before),
+             before)
+            for found, before in pending
+        ]
+
+
 def extract_urls(text: str) -> list[Mention]:
     """Every web address (``http(s)://...`` or ``www....``), in text order, as printed."""
     urls: list[Mention] = []
-    for found in leftmost_matches(_URLS, text):
-        end = _url_end(text, found.start(), found.end())
-        if _URL_HOST.match(text, found.start(), end) is None:
+    for start, found_end in _url_spans(text):
+        end = _url_end(text, start, found_end)
+        if _URL_HOST.match(text, start, end) is None:
             continue
-        rule = "url.www" if text[found.start()] in "wW" else "url.scheme"
-        evidence = make_evidence(text, found.start(), end)
+        rule = "url.www" if text[start] in "wW" else "url.scheme"
+        evidence = make_evidence(text, start, end)
         urls.append(Mention(value=evidence.text, evidence=evidence, rule=rule))
     return urls
 
