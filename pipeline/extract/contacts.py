@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,7 +22,6 @@ from pipeline.extract.phrases import (
     PhraseIndex,
     alternation,
     build_index,
-    leftmost_matches,
 )
 from pipeline.folding import lower_same_length
 from pipeline.models import ContactPerson, Mention
@@ -52,14 +51,36 @@ def _after_opening_bracket(words: list[str]) -> str:
 
 
 def _at_sign_regex(at_words: list[str]) -> str:
-    """"@" or a bracketed "at" word ("(at)"), as one character set and the rest of what it opens: a
-    pattern opening with a character set lets the engine skip straight to the next "@" or bracket."""
+    """"@" or a bracketed "at" word ("(at)"), as one character set and the rest of what it opens: what
+    ``_at_sign_matches`` finds, as one pattern."""
     return r"[@\[({](?:(?<=@)|(?<=" + _OPENING_BRACKET + ")" + _after_opening_bracket(at_words) + ")"
 
 
-def _at_sign_patterns(at_words: list[str]) -> tuple[re.Pattern[str], ...]:
-    """``_at_sign_regex`` as one pattern per first character, each opening with it (see ``leftmost_matches``)."""
-    return re.compile("@"), *(re.compile(re.escape(bracket) + _after_opening_bracket(at_words)) for bracket in "[({")
+def _at_sign_patterns(at_words: list[str]) -> dict[str, re.Pattern[str]]:
+    """``_at_sign_regex`` as one pattern per first character, each opening with it, by that character."""
+    brackets = {bracket: re.compile(re.escape(bracket) + _after_opening_bracket(at_words)) for bracket in "[({"}
+    return {"@": re.compile("@"), **brackets}
+
+
+def _at_sign_matches(text: str, at_signs: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of the alternation of the ``at_signs`` patterns finds (``_at_sign_regex``).
+
+    At a place only the pattern opening with the character there can match, so each is tried where its
+    character stands, in text order, on from the end of the last match. ``str.find`` skips to those rare
+    characters many times faster than the engine's search does.
+    """
+    places: list[int] = []
+    for opening in at_signs:
+        place = text.find(opening)
+        while place >= 0:
+            places.append(place)
+            place = text.find(opening, place + 1)
+    places.sort()
+    end = 0
+    for place in places:
+        if place >= end and (found := at_signs[text[place]].match(text, place)) is not None:
+            end = found.end()
+            yield found
 
 
 def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
@@ -98,7 +119,7 @@ _SENTENCE_END = re.compile(rf"[.!?](?=\s+[{UPPER_LETTERS}]|\s*$)|\n[ \t]*\n")
 @dataclass(frozen=True, slots=True)
 class ContactData:
     email: re.Pattern[str]
-    at_signs: tuple[re.Pattern[str], ...]  # "@" or its bracketed spelling: where an address can be
+    at_signs: dict[str, re.Pattern[str]]  # "@" or its bracketed spelling, by first character: where an address can be
     dot_words: re.Pattern[str]
     cues: PhraseIndex
     person: re.Pattern[str]  # matched right after a cue
@@ -162,7 +183,7 @@ def _email_value(found: re.Match[str], data: ContactData) -> str:
 def _email_matches(text: str, data: ContactData) -> Iterator[re.Match[str]]:
     """Addresses found from their "@": a full scan would try the local part at every word."""
     resume = 0
-    for at_sign in leftmost_matches(data.at_signs, text):
+    for at_sign in _at_sign_matches(text, data.at_signs):
         start = at_sign.start()
         if start < resume:
             continue
