@@ -103,31 +103,28 @@ class PhraseSearch:
     ``any_phrase`` opens with a look-behind, so its search enters the engine's matcher at every character
     of the window, and its case-blind letters cannot be skipped by one test each. Here the phrases are
     looked for in the text's lower-cased copy, case-sensitive (``lowered_condition``), and a word start is
-    found by the character before it (as in ``key_patterns``): a pattern opening with a space or a line
-    break lets the engine skip through the window in a fast loop, and the rare other non-word characters
-    are found by one listed set. Only the window's first character has no character before it inside the
-    window: the phrases are matched there.
+    found by the character before it (as in ``key_patterns``), taken by one listed set: the engine tests
+    each character of the window against it in one step. The window's first character has its character
+    before it outside the window: the search starts there (at the text's start, the phrases are matched
+    there).
     """
 
     at_start: re.Pattern[str]  # the phrases after no word character
-    after: tuple[re.Pattern[str], ...]  # the phrases after a space, a line break, another non-word character
+    after: re.Pattern[str]  # the phrases after a non-word character
 
     @classmethod
     def of(cls, phrases: list[str]) -> PhraseSearch:
         condition = lowered_condition(phrases)
         # the listed set holds the word characters beyond the Basic Multilingual Plane too: a look-behind
         # over the character taken drops them
-        after = (" " + condition, "\n" + condition, _NON_WORD_CLASS + r"(?<!\w)" + condition)
-        return cls(re.compile(r"(?<!\w)" + condition), tuple(map(re.compile, after)))
+        after = _ANY_NON_WORD_CLASS + r"(?<!\w)" + condition
+        return cls(re.compile(r"(?<!\w)" + condition), re.compile(after))
 
     def found_in(self, text: str, start: int, end: int) -> bool:
         lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
-        if self.at_start.match(lowered, start, end) is not None:
-            return True
-        for pattern in self.after:
-            if pattern.search(lowered, start, end) is not None:
-                return True
-        return False
+        if start > 0:
+            return self.after.search(lowered, start - 1, end) is not None
+        return self.at_start.match(lowered, start, end) is not None or self.after.search(lowered, start, end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,18 +181,19 @@ _WORD_CHAR = re.compile(r"\w")
 _KEY_LENGTH = 2
 
 
-def _non_word_class() -> str:
-    r"""A character set of the characters before a word start other than " " and "\n" (see ``key_patterns``):
-    the non-word characters of the Basic Multilingual Plane, and every character beyond it.
+def _non_word_class(besides: str = "") -> str:
+    r"""A character set of the characters before a word start other than those ``besides`` (" " and "\n"
+    for ``key_patterns``): the non-word characters of the Basic Multilingual Plane, and every character
+    beyond it.
 
-    Written as the complement of a listed set (the plane's word characters, " " and "\n"): a listed set is
+    Written as the complement of a listed set (the plane's word characters, and ``besides``): a listed set is
     a table the engine tests a character against in one step, where ``\W`` is a lookup in the Unicode
     database for each character, and the complement needs that one table only (a set of non-word
     characters would need a second test for the characters beyond the plane). Characters beyond the
     plane are rare, and ``PhraseIndex.scan`` drops the word characters among them.
     """
     plane = "".join(map(chr, range(0x10000)))
-    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | {ord(" "), ord("\n")})
+    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | set(map(ord, besides)))
     ranges: list[list[int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
@@ -416,7 +414,8 @@ def _keys_body(keys: Mapping[str, str]) -> str:
     return "(?:" + "|".join(groups) + ")"
 
 
-_NON_WORD_CLASS = _non_word_class()
+_NON_WORD_CLASS = _non_word_class(" \n")
+_ANY_NON_WORD_CLASS = _non_word_class()  # " " and "\n" too
 
 
 def _key_rest(key: str, same_first: list[str], condition: str) -> str:

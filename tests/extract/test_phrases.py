@@ -223,6 +223,12 @@ def test_non_word_class_is_every_non_word_character_but_space_and_line_feed() ->
     assert _characters_before_a_word_start(phrases_module._NON_WORD_CLASS) == expected
 
 
+def test_any_non_word_class_is_every_non_word_character() -> None:
+    # as defined: not a word character of the Basic Multilingual Plane
+    expected = [code for code in range(0x110000) if code > 0xFFFF or re.fullmatch(r"\W", chr(code)) is not None]
+    assert _characters_before_a_word_start(phrases_module._ANY_NON_WORD_CLASS) == expected
+
+
 def _data_characters() -> set[str]:
     """Every character of the data files whose phrases the phrase patterns read."""
     chars: set[str] = set()
