@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from pipeline.extract.phrases import (
     LANGUAGES,
@@ -148,8 +149,7 @@ _TRAILING = ".'\"-–—"
 _ITEM_SEPARATOR = re.compile(r"[,;]")
 
 
-@dataclass(frozen=True, slots=True)
-class FunderName:
+class FunderName(NamedTuple):  # a tuple: made for every name after a cue, in less time than a frozen class
     start: int
     end: int
     words: tuple[str, ...]
@@ -187,13 +187,25 @@ def _funder_name(text: str, position: int, data: ProgrammeData) -> FunderName | 
     clause_end = _CLAUSE_END.search(text, position, end)
     if clause_end is not None:
         end = clause_end.start()
-    words = list(_NAME_TOKEN.finditer(text, position, end))[: data.max_name_words]
+    words, name_end = _first_words(text, position, end, data.max_name_words)
     if not words:
         return None
-    name_end = words[-1].end()
     while name_end > position and text[name_end - 1] in _TRAILING:
         name_end -= 1
-    return FunderName(position, name_end, tuple(word.group() for word in words))
+    return FunderName(position, name_end, words)
+
+
+def _first_words(text: str, start: int, end: int, count: int) -> tuple[tuple[str, ...], int]:
+    """The first ``count`` words (``_NAME_TOKEN``) of ``text[start:end]``, and where the last of them ends.
+
+    ``str.split`` splits at the white space ``\\S`` excludes (the same Unicode test); one call reads the
+    words, where the engine would be entered once for each.
+    """
+    piece = text[start:end]
+    words = piece.split(None, count)
+    if len(words) > count:  # the rest of the piece, after the white space that follows the last word
+        piece = piece[: len(piece) - len(words.pop())]
+    return tuple(words), start + len(piece.rstrip())
 
 
 def _names_a_funder(name: FunderName, fillers: list[str], text: str, data: ProgrammeData) -> bool:

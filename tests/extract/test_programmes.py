@@ -295,3 +295,29 @@ def test_future_cues_are_found_where_their_alternation_is(pieces: list[str], fir
     plain = re.compile(alternation(cues))
     found = programmes_module.programme_data().future.found_in(text, start, end)
     assert found == (plain.search(text, start, end) is not None)
+
+
+# --- a funder's name: its first words -------------------------------------------------------------------
+
+_WORD_PIECES = ["Fond", "pro", "a", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\x1c", "\x1f", "\x85", "\u3000", "\u200b",
+                "\U0001d400", "\U0001f600", ".", "-", "EHP,"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=16), st.integers(0, 4), st.integers(0, 4),
+       st.integers(1, 5))
+def test_first_words_are_the_first_tokens(pieces: list[str], skip: int, cut: int, count: int) -> None:
+    text = "".join(pieces)
+    start, end = min(skip, len(text)), max(0, len(text) - cut)
+    tokens = list(programmes_module._NAME_TOKEN.finditer(text, start, end))[:count]
+    words, last_end = programmes_module._first_words(text, start, end, count)
+    assert words == tuple(token.group() for token in tokens)
+    if tokens:
+        assert last_end == tokens[-1].end()
+
+
+def test_every_character_split_at_is_one_the_token_pattern_stops_at() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        split_at = ("a" + char + "b").split() != ["a" + char + "b"]
+        assert (programmes_module._NAME_TOKEN.fullmatch(char) is None) == split_at, hex(code)
