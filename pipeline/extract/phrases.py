@@ -220,7 +220,8 @@ class PhraseIndex:
     keys: tuple[re.Pattern[str], ...]
     key_at: re.Pattern[str]  # ``key_regex`` itself, matched at one place
     conditions: Mapping[str, str]  # key -> what the text must hold from the word start on (``key_regex``)
-    patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
+    patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it, matched in the text or (below) its copy
+    lowered_keys: frozenset[str]  # keys whose phrases all ignore case: matched in the lower-cased text
     tags: Mapping[str, str]  # group name -> tag
     shared: bool  # its keys are looked for in the scan shared with the other shared indexes
 
@@ -228,14 +229,16 @@ class PhraseIndex:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        lowered = " " + lower_same_length(text)  # lower_same_length keeps the document's copy
+        lowered_text = lower_same_length(text)  # lower_same_length keeps the document's copy
+        lowered = " " + lowered_text
         keys = _shared_keys(self, text, lowered) if self.shared else self.own_keys(lowered)
         resume = 0
         for key in keys:
             start = key.start()
             if start < resume or (lowered[start] > "\uffff" and _WORD_CHAR.match(lowered, start)):
                 continue
-            found = self.patterns[key.group()[1:]].match(text, start)
+            letters = key.group()[1:]
+            found = self.patterns[letters].match(lowered_text if letters in self.lowered_keys else text, start)
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
@@ -290,20 +293,39 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str, shared: bool = F
     conditions: dict[str, str] = {}
     tags: dict[str, str] = {}
     for key, entries in by_key.items():
-        branches = []
-        for phrase, tag, ignore_case in sorted(entries, key=lambda entry: len(entry[0]), reverse=True):
-            group = f"p{len(tags)}"
-            tags[group] = tag
-            flags = "i" if ignore_case else "-i"
-            branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
-        patterns[key] = re.compile("|".join(branches))
+        patterns[key] = _key_pattern(entries, tags)
         conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
+    lowered_keys = frozenset(key for key, entries in by_key.items() if _all_ignore_case(entries))
     index = PhraseIndex(
-        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, tags, shared
+        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, lowered_keys, tags, shared
     )
     if shared:
         _SHARED.append(index)
     return index
+
+
+def _all_ignore_case(entries: list[tuple[str, str, bool]]) -> bool:
+    return all(ignore_case for _, _, ignore_case in entries)
+
+
+def _key_pattern(entries: list[tuple[str, str, bool]], tags: dict[str, str]) -> re.Pattern[str]:
+    """The phrases under one key, longest first, each in a group named in ``tags`` (added to it).
+
+    Phrases that all ignore case are matched in the lower-cased text, case-sensitive (each character as
+    ``lowered_char`` writes it): the engine skips the branches of other letters by one test each, where a
+    case-blind letter enters every branch. Under a key with an exact phrase, all are matched in the text.
+    """
+    lowered = _all_ignore_case(entries)
+    branches = []
+    for phrase, tag, ignore_case in sorted(entries, key=lambda entry: len(entry[0]), reverse=True):
+        group = f"p{len(tags)}"
+        tags[group] = tag
+        if lowered:
+            branches.append(f"(?P<{group}>(?:{phrase_regex(phrase, lowered_char)}))(?!\\w)")
+        else:
+            flags = "i" if ignore_case else "-i"
+            branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
+    return re.compile("|".join(branches))
 
 
 def lowered_condition(phrases: list[str]) -> str:
