@@ -13,7 +13,6 @@ from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
 from pipeline.extract.phrases import (
-    PhraseIndex,
     PhraseSearch,
     alternation,
     any_phrase,
