@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.folding import LONGER_IN_LOWER_CASE, REGEX_EXTRA_CASES, lower_same_length
 from pipeline.lexicon import LexiconError, load_data
@@ -204,8 +204,7 @@ def _non_word_class(besides: str = "") -> str:
     return "[^" + "".join(items) + "]"
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):  # a tuple: made for every hit of a scan, in less time than a frozen class
     start: int
     end: int
     tag: str
