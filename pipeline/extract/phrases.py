@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.folding import LONGER_IN_LOWER_CASE, REGEX_EXTRA_CASES, lower_same_length
 from pipeline.lexicon import LexiconError, load_data
@@ -103,31 +103,28 @@ class PhraseSearch:
     ``any_phrase`` opens with a look-behind, so its search enters the engine's matcher at every character
     of the window, and its case-blind letters cannot be skipped by one test each. Here the phrases are
     looked for in the text's lower-cased copy, case-sensitive (``lowered_condition``), and a word start is
-    found by the character before it (as in ``key_patterns``): a pattern opening with a space or a line
-    break lets the engine skip through the window in a fast loop, and the rare other non-word characters
-    are found by one listed set. Only the window's first character has no character before it inside the
-    window: the phrases are matched there.
+    found by the character before it (as in ``key_patterns``), taken by one listed set: the engine tests
+    each character of the window against it in one step. The window's first character has its character
+    before it outside the window: the search starts there (at the text's start, the phrases are matched
+    there).
     """
 
     at_start: re.Pattern[str]  # the phrases after no word character
-    after: tuple[re.Pattern[str], ...]  # the phrases after a space, a line break, another non-word character
+    after: re.Pattern[str]  # the phrases after a non-word character
 
     @classmethod
     def of(cls, phrases: list[str]) -> PhraseSearch:
         condition = lowered_condition(phrases)
         # the listed set holds the word characters beyond the Basic Multilingual Plane too: a look-behind
         # over the character taken drops them
-        after = (" " + condition, "\n" + condition, _NON_WORD_CLASS + r"(?<!\w)" + condition)
-        return cls(re.compile(r"(?<!\w)" + condition), tuple(map(re.compile, after)))
+        after = _ANY_NON_WORD_CLASS + r"(?<!\w)" + condition
+        return cls(re.compile(r"(?<!\w)" + condition), re.compile(after))
 
     def found_in(self, text: str, start: int, end: int) -> bool:
         lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
-        if self.at_start.match(lowered, start, end) is not None:
-            return True
-        for pattern in self.after:
-            if pattern.search(lowered, start, end) is not None:
-                return True
-        return False
+        if start > 0:
+            return self.after.search(lowered, start - 1, end) is not None
+        return self.at_start.match(lowered, start, end) is not None or self.after.search(lowered, start, end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,18 +181,19 @@ _WORD_CHAR = re.compile(r"\w")
 _KEY_LENGTH = 2
 
 
-def _non_word_class() -> str:
-    r"""A character set of the characters before a word start other than " " and "\n" (see ``key_patterns``):
-    the non-word characters of the Basic Multilingual Plane, and every character beyond it.
+def _non_word_class(besides: str = "") -> str:
+    r"""A character set of the characters before a word start other than those ``besides`` (" " and "\n"
+    for ``key_patterns``): the non-word characters of the Basic Multilingual Plane, and every character
+    beyond it.
 
-    Written as the complement of a listed set (the plane's word characters, " " and "\n"): a listed set is
+    Written as the complement of a listed set (the plane's word characters, and ``besides``): a listed set is
     a table the engine tests a character against in one step, where ``\W`` is a lookup in the Unicode
     database for each character, and the complement needs that one table only (a set of non-word
     characters would need a second test for the characters beyond the plane). Characters beyond the
     plane are rare, and ``PhraseIndex.scan`` drops the word characters among them.
     """
     plane = "".join(map(chr, range(0x10000)))
-    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | {ord(" "), ord("\n")})
+    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | set(map(ord, besides)))
     ranges: list[list[int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
@@ -206,8 +204,7 @@ def _non_word_class() -> str:
     return "[^" + "".join(items) + "]"
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):  # a tuple: made for every hit of a scan, in less time than a frozen class
     start: int
     end: int
     tag: str
@@ -222,7 +219,8 @@ class PhraseIndex:
     keys: tuple[re.Pattern[str], ...]
     key_at: re.Pattern[str]  # ``key_regex`` itself, matched at one place
     conditions: Mapping[str, str]  # key -> what the text must hold from the word start on (``key_regex``)
-    patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it
+    patterns: Mapping[str, re.Pattern[str]]  # key -> the phrases under it, matched in the text or (below) its copy
+    lowered_keys: frozenset[str]  # keys whose phrases all ignore case: matched in the lower-cased text
     tags: Mapping[str, str]  # group name -> tag
     shared: bool  # its keys are looked for in the scan shared with the other shared indexes
 
@@ -230,14 +228,16 @@ class PhraseIndex:
         """Non-overlapping hits in text order; at one word start the longest phrase wins."""
         # the key patterns take the character before the word start: a space in front of the text stands
         # before the first word, and shifts each key's start back onto the text's offsets
-        lowered = " " + lower_same_length(text)  # lower_same_length keeps the document's copy
+        lowered_text = lower_same_length(text)  # lower_same_length keeps the document's copy
+        lowered = " " + lowered_text
         keys = _shared_keys(self, text, lowered) if self.shared else self.own_keys(lowered)
         resume = 0
         for key in keys:
             start = key.start()
             if start < resume or (lowered[start] > "\uffff" and _WORD_CHAR.match(lowered, start)):
                 continue
-            found = self.patterns[key.group()[1:]].match(text, start)
+            letters = key.group()[1:]
+            found = self.patterns[letters].match(lowered_text if letters in self.lowered_keys else text, start)
             if found is not None and found.lastgroup is not None:
                 resume = found.end()
                 yield PhraseHit(start, found.end(), self.tags[found.lastgroup])
@@ -292,20 +292,39 @@ def build_index(tagged: list[tuple[str, str, bool]], file: str, shared: bool = F
     conditions: dict[str, str] = {}
     tags: dict[str, str] = {}
     for key, entries in by_key.items():
-        branches = []
-        for phrase, tag, ignore_case in sorted(entries, key=lambda entry: len(entry[0]), reverse=True):
-            group = f"p{len(tags)}"
-            tags[group] = tag
-            flags = "i" if ignore_case else "-i"
-            branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
-        patterns[key] = re.compile("|".join(branches))
+        patterns[key] = _key_pattern(entries, tags)
         conditions[key] = lowered_condition([phrase for phrase, _, _ in entries])
+    lowered_keys = frozenset(key for key, entries in by_key.items() if _all_ignore_case(entries))
     index = PhraseIndex(
-        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, tags, shared
+        key_patterns(conditions), re.compile(key_regex(conditions)), conditions, patterns, lowered_keys, tags, shared
     )
     if shared:
         _SHARED.append(index)
     return index
+
+
+def _all_ignore_case(entries: list[tuple[str, str, bool]]) -> bool:
+    return all(ignore_case for _, _, ignore_case in entries)
+
+
+def _key_pattern(entries: list[tuple[str, str, bool]], tags: dict[str, str]) -> re.Pattern[str]:
+    """The phrases under one key, longest first, each in a group named in ``tags`` (added to it).
+
+    Phrases that all ignore case are matched in the lower-cased text, case-sensitive (each character as
+    ``lowered_char`` writes it): the engine skips the branches of other letters by one test each, where a
+    case-blind letter enters every branch. Under a key with an exact phrase, all are matched in the text.
+    """
+    lowered = _all_ignore_case(entries)
+    branches = []
+    for phrase, tag, ignore_case in sorted(entries, key=lambda entry: len(entry[0]), reverse=True):
+        group = f"p{len(tags)}"
+        tags[group] = tag
+        if lowered:
+            branches.append(f"(?P<{group}>(?:{phrase_regex(phrase, lowered_char)}))(?!\\w)")
+        else:
+            flags = "i" if ignore_case else "-i"
+            branches.append(f"(?P<{group}>(?{flags}:{phrase_regex(phrase)}))(?!\\w)")
+    return re.compile("|".join(branches))
 
 
 def lowered_condition(phrases: list[str]) -> str:
@@ -384,8 +403,10 @@ def _any_key_patterns(indexes: Sequence[Mapping[str, str]]) -> tuple[re.Pattern[
     conditions) has a key: each index's ``key_regex`` matches at some of them, and nowhere else.
 
     A key holds where one of its indexes' conditions holds; where a longer key stands, the shorter one
-    still counts (one index may have the shorter key alone). The keys are grouped under their first letter
-    and looked for ahead, so that each match takes only the character before the word start.
+    still counts (one index may have the shorter key alone). The keys are grouped under their first letter.
+    A match takes the character before the word start and the key: the key's letters are word characters,
+    so no other place lies among them (a look-ahead for the key would cost the engine one more step at
+    every word start).
     """
     merged: dict[str, set[str]] = {}
     for conditions in indexes:
@@ -399,7 +420,7 @@ def _any_key_patterns(indexes: Sequence[Mapping[str, str]]) -> tuple[re.Pattern[
             rest += f"(?<=(?=(?:{either})){'.' * len(key)})"
         same_first.setdefault(key[0], []).append(rest)
     groups = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in same_first.items()]
-    return _split_by_character_before("(?=" + "|".join(groups) + ")")
+    return _split_by_character_before("(?:" + "|".join(groups) + ")")
 
 
 def _keys_body(keys: Mapping[str, str]) -> str:
@@ -414,7 +435,8 @@ def _keys_body(keys: Mapping[str, str]) -> str:
     return "(?:" + "|".join(groups) + ")"
 
 
-_NON_WORD_CLASS = _non_word_class()
+_NON_WORD_CLASS = _non_word_class(" \n")
+_ANY_NON_WORD_CLASS = _non_word_class()  # " " and "\n" too
 
 
 def _key_rest(key: str, same_first: list[str], condition: str) -> str:

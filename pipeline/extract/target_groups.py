@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.phrases import LANGUAGES, DataTable, alternation
+from pipeline.extract.phrases import LANGUAGES, DataTable, lowered_char, phrase_regex
+from pipeline.folding import lower_same_length
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
 
@@ -27,8 +28,9 @@ _ITEM_STRIP = "•*·-–—.,;"
 
 @dataclass(frozen=True, slots=True)
 class TargetGroupData:
-    # a label opening its line: at the text's start (matched there), or after a line break (searched for: a
-    # pattern opening with the break lets the engine skip from line to line instead of trying every character)
+    # a label opening a line of the lower-cased text (``lower_same_length``): at the text's start (matched
+    # there), or after a line break (searched for: a pattern opening with the break lets the engine skip from
+    # line to line instead of trying every character)
     label: re.Pattern[str]
     label_after_break: re.Pattern[str]
     max_lines: int
@@ -42,13 +44,27 @@ def target_group_data() -> TargetGroupData:
     labels = [label for language in LANGUAGES for label in raw.table(language).phrases("labels")]
     limits = raw.table("limits")
     # the label opens its line and is followed by ":" or by the line end
-    label = r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)"
+    label = _label_line(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)"
     return TargetGroupData(
         label=re.compile(label),
         label_after_break=re.compile("\n" + label),
         max_lines=limits.positive_int("max_lines"),
         max_item_chars=limits.positive_int("max_item_chars"),
     )
+
+
+def _label_line(labels: list[str]) -> str:
+    """A label at the start of a line of the lower-cased text, maybe as a bullet ("• cílové skupiny"): where
+    ``[ \\t]*(?:•[ \\t]*)?`` + ``alternation(labels)`` matches the text.
+
+    The alternation's phrases in its order (the longest first), each character as ``lowered_char`` writes
+    it, case-sensitive: the engine skips the phrases of other letters by one test each. A label follows a
+    line start, blanks or a bullet, never a word character. The bullet opens one of two branches: an
+    optional group would enter the engine's repeat machinery at every line.
+    """
+    ordered = sorted(labels, key=len, reverse=True)
+    label = "(?:" + "|".join(phrase_regex(phrase, lowered_char) for phrase in ordered) + r")(?!\w)"
+    return r"[ \t]*(?:•[ \t]*" + label + "|" + label + ")"
 
 
 def _items(text: str, start: int, end: int, rule: str) -> Iterator[Mention]:
@@ -84,13 +100,15 @@ def _lines_below(text: str, position: int, data: TargetGroupData) -> Iterator[tu
 
 
 def _labels(text: str, data: TargetGroupData) -> Iterator[re.Match[str]]:
-    """The labels opening a line, in text order (a label's match runs to its line's end: they never overlap)."""
+    """The labels opening a line, in text order (a label's match runs to its line's end: they never overlap);
+    matched in the lower-cased text, at the text's offsets."""
+    lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
     position = 0
-    first = data.label.match(text)
+    first = data.label.match(lowered)
     if first is not None:
         position = first.end()
         yield first
-    yield from data.label_after_break.finditer(text, position)
+    yield from data.label_after_break.finditer(lowered, position)
 
 
 def extract_target_groups(text: str, language: str) -> list[Mention]:

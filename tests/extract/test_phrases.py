@@ -13,7 +13,6 @@ from pipeline.extract import phrases as phrases_module
 from pipeline.extract.codes import code_data
 from pipeline.extract.contacts import contact_data
 from pipeline.extract.phrases import (
-    PhraseIndex,
     PhraseSearch,
     alternation,
     any_phrase,
@@ -102,41 +101,65 @@ def test_lower_casing_keeps_every_letter_in_its_case_blind_class() -> None:
     assert re.fullmatch("(?i)ς", "Σ") and re.fullmatch("(?i)Σ", "ς")
 
 
-def _plain_scan(index: PhraseIndex, text: str) -> list[tuple[int, int, str]]:
-    """What ``index.scan`` finds, read from every key the plain key regex finds without conditions."""
-    lowered = lower_same_length(text)
-    plain = re.compile(_plain_key_regex(dict.fromkeys(index.patterns, "")))
+def _plain_scan(tagged: list[tuple[str, str, bool]], text: str) -> list[tuple[int, int, str]]:
+    """What a scan of the ``tagged`` phrases finds, read from every key the plain key regex finds without
+    conditions: the key's phrases, the longest first, each case-blind or exact as tagged, matched in the
+    text itself."""
+    by_key: dict[str, list[tuple[str, str, bool]]] = {}
+    for entry in tagged:
+        head = re.match(r"\w+", entry[0])
+        assert head is not None
+        by_key.setdefault(head.group()[:2].lower(), []).append(entry)
+    plain = re.compile(_plain_key_regex(dict.fromkeys(by_key, "")))
     expected = []
     resume = 0
-    for key in plain.finditer(lowered):
-        found = index.patterns[key.group()].match(text, key.start())
-        if key.start() >= resume and found is not None and found.lastgroup is not None:
-            resume = found.end()
-            expected.append((key.start(), found.end(), index.tags[found.lastgroup]))
+    for key in plain.finditer(lower_same_length(text)):
+        if key.start() < resume:
+            continue
+        for phrase, tag, ignore_case in sorted(by_key[key.group()], key=lambda entry: len(entry[0]), reverse=True):
+            flags = "i" if ignore_case else "-i"
+            found = re.compile(f"(?{flags}:{phrase_regex(phrase)})(?!\\w)").match(text, key.start())
+            if found is not None:
+                resume = found.end()
+                expected.append((key.start(), found.end(), tag))
+                break
     return expected
 
 
-@settings(max_examples=300, deadline=None)
+# phrases under keys of case-blind phrases only ("fo", "ko", "pr"), of an exact one ("ee"), of both ("ek")
+_TAGGED = [("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
+           ("ko{,k}", "short", True), ("Ekk", "exact ekk", False), ("ek{,o}", "blind ek", True)]
+
+
+@settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="fondFONDuUpr azylAZYLeEkKſıİ\u212a\n", max_size=40))
 def test_scan_with_conditions_is_the_scan_without(text: str) -> None:
-    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
-                         ("ko{,k}", "short", True)], "test")
-    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(index, text)
+    index = build_index(_TAGGED, "test")
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(_TAGGED, text)
+
+
+def test_phrases_that_all_ignore_case_are_matched_in_the_lower_cased_text() -> None:
+    index = build_index(_TAGGED, "test")
+    assert index.lowered_keys == {"fo", "ko"}
+    text = "FONDU PRO AZYL, Ekk, EKO, ekk, eea, EEA, ſ KOK"
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(_TAGGED, text) == [
+        (0, 14, "asylum"), (16, 19, "exact ekk"), (21, 24, "blind ek"), (36, 39, "exact"), (43, 46, "short")
+    ]
 
 
 # every kind of character that may stand before a word: space, line break, others in and beyond the Basic
 # Multilingual Plane, and word characters beyond it ("𝐀"), before which no word starts
 _BEFORE_WORDS = " \n\t.,(„-_\xa0\u2028\U0001f600\U0001d400١"
+_TAGGED_TWO = [*_TAGGED, ("pr", "two", True)]
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([*_BEFORE_WORDS, "fond", "Fondu", "pro", "azyl", "EEA", "eea", "kok", "pr", "x"]),
-                max_size=12))
+@given(st.lists(st.sampled_from([*_BEFORE_WORDS, "fond", "Fondu", "pro", "azyl", "EEA", "eea", "kok", "pr", "x", "EKO",
+                                 "ekk", "Ekk", "KOK"]), max_size=12))
 def test_scan_finds_keys_after_every_kind_of_non_word_character(pieces: list[str]) -> None:
     text = "".join(pieces)
-    index = build_index([("fond{,u} pro azyl", "asylum", True), ("fond", "fund", True), ("EEA", "exact", False),
-                         ("ko{,k}", "short", True), ("pr", "two", True)], "test")
-    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(index, text)
+    index = build_index(_TAGGED_TWO, "test")
+    assert [(hit.start, hit.end, hit.tag) for hit in index.scan(text)] == _plain_scan(_TAGGED_TWO, text)
 
 
 _SOME_PATTERNS = ["ab", "b", "abc", "a(?=b)", "ba+", "c(?<=bc)a", "a{2,3}", "[ab]c", "cb|bb"]
@@ -163,6 +186,7 @@ _SHARED_PIECES = [
     "Číslo projektu", "Project number", "ITMS2014+ kód", "kontaktujte", "Contact person", "obraťte se na",
     "Fond pro azyl, migraci a integraci", "EEA Grants", "Fondy EHP", "s podporou", "z prostředků", "financováno z",
     "Erasmus+", "sp", "s", "pr", "Programu", "ko", ":", " ", "\n", "(", "„", "\U0001d400", "\U0001f600", "-", "x",
+    "FONDY EHP", "ſ podporou", "ČÍSLO PROJEKTU", "İ", "ı", "\t", "\xa0", "Kontaktujte",
 ]
 
 
@@ -220,6 +244,12 @@ def test_non_word_class_is_every_non_word_character_but_space_and_line_feed() ->
         if code > 0xFFFF or (chr(code) not in " \n" and re.fullmatch(r"\W", chr(code)) is not None)
     ]
     assert _characters_before_a_word_start(phrases_module._NON_WORD_CLASS) == expected
+
+
+def test_any_non_word_class_is_every_non_word_character() -> None:
+    # as defined: not a word character of the Basic Multilingual Plane
+    expected = [code for code in range(0x110000) if code > 0xFFFF or re.fullmatch(r"\W", chr(code)) is not None]
+    assert _characters_before_a_word_start(phrases_module._ANY_NON_WORD_CLASS) == expected
 
 
 def _data_characters() -> set[str]:

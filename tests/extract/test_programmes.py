@@ -12,6 +12,7 @@ from pipeline.extract import phrases as phrases_module
 from pipeline.extract import programmes as programmes_module
 from pipeline.extract.phrases import alternation, phrase_regex
 from pipeline.extract.programmes import extract_programmes, programme_values
+from pipeline.folding import lower_same_length
 from pipeline.lexicon import LexiconError
 
 
@@ -207,15 +208,25 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
 
 # --- funding labels at line starts --------------------------------------------------------------------
 
-_LABEL_PIECES = ["Financování", "Zdroj financovania", "Funding", ":", " ", "\n", "• ", "x", "\t", "Financování:"]
+def _funding_labels() -> list[str]:
+    table = programmes_module.DataTable.load("programmes")
+    return [label for language in ("cs", "sk", "en") for label in table.table(language).phrases("funding_labels")]
 
 
-@settings(max_examples=300, deadline=None)
+# a label at a line start, as the labels' plain case-blind alternation finds it in the text itself
+_PLAIN_LABEL_LINE = r"[ \t]*(?:•[ \t]*)?" + alternation(_funding_labels()) + r"[ \t]*:"
+
+_LABEL_PIECES = ["Financování", "Zdroj financovania", "Funding", ":", " ", "\n", "• ", "x", "\t", "Financování:",
+                 "FINANCOVÁNÍ", "DONOŘI", "Donoři", "ſource of funding", "fundİng", "fundıng", "\u212aa", "\U0001d400",
+                 "\U0001f600", "•", "\r", "\xa0", "s"]
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=10))
 def test_label_ends_are_those_of_the_line_start_pattern(pieces: list[str]) -> None:
     data = programmes_module.programme_data()
     text = "".join(pieces)
-    plain = re.compile(r"^" + data.label.pattern, re.MULTILINE)
+    plain = re.compile(r"^" + _PLAIN_LABEL_LINE, re.MULTILINE)
     assert list(programmes_module._label_ends(text, data)) == [label.end() for label in plain.finditer(text)]
 
 
@@ -223,24 +234,25 @@ def test_label_on_the_first_line_and_after_a_break() -> None:
     data = programmes_module.programme_data()
     text = "Financování: EU\n• Funding: Norway\nnot a Funding: label"
     assert list(programmes_module._label_ends(text, data)) == [12, 26]
+    text = "FINANCOVÁNÍ: EU\n •\tSOURCE OF FUNDING : Norway\nFundingx: no\n\U0001d400Funding: no"
+    assert list(programmes_module._label_ends(text, data)) == [12, 38]
 
 
 _LABEL_PIECES = ["Financování", "Zdroj financování", "Donor", "Donors", "Donoři", "Poskytovatel",
                  "Poskytovatel dotace", "FUNDING", "Funded by", "funding source", ":", " ", "\t", "\n", "• ", "x",
-                 "dotace", "s"]
+                 "dotace", "s", "ſupported by", "fundİng", "DONOŘİ", "\U0001d400", "\u212a"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=12))
 def test_label_lines_are_those_of_the_label_alternation(pieces: list[str]) -> None:
     text = "".join(pieces)
-    labels = [label for language in ("cs", "sk", "en")
-              for label in programmes_module.DataTable.load("programmes").table(language).phrases("funding_labels")]
-    plain = re.compile("\n" + r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:")
+    lowered = lower_same_length(text)
+    plain = re.compile("\n" + _PLAIN_LABEL_LINE)
     data = programmes_module.programme_data()
-    assert [m.span() for m in data.label_after_break.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    plain_first = re.compile(r"[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*:").match(text)
-    first = data.label.match(text)
+    assert [m.span() for m in data.label_after_break.finditer(lowered)] == [m.span() for m in plain.finditer(text)]
+    plain_first = re.compile(_PLAIN_LABEL_LINE).match(text)
+    first = data.label.match(lowered)
     assert (first and first.span()) == (plain_first and plain_first.span())
 
 
@@ -283,3 +295,29 @@ def test_future_cues_are_found_where_their_alternation_is(pieces: list[str], fir
     plain = re.compile(alternation(cues))
     found = programmes_module.programme_data().future.found_in(text, start, end)
     assert found == (plain.search(text, start, end) is not None)
+
+
+# --- a funder's name: its first words -------------------------------------------------------------------
+
+_WORD_PIECES = ["Fond", "pro", "a", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\x1c", "\x1f", "\x85", "\u3000", "\u200b",
+                "\U0001d400", "\U0001f600", ".", "-", "EHP,"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=16), st.integers(0, 4), st.integers(0, 4),
+       st.integers(1, 5))
+def test_first_words_are_the_first_tokens(pieces: list[str], skip: int, cut: int, count: int) -> None:
+    text = "".join(pieces)
+    start, end = min(skip, len(text)), max(0, len(text) - cut)
+    tokens = list(programmes_module._NAME_TOKEN.finditer(text, start, end))[:count]
+    words, last_end = programmes_module._first_words(text, start, end, count)
+    assert words == tuple(token.group() for token in tokens)
+    if tokens:
+        assert last_end == tokens[-1].end()
+
+
+def test_every_character_split_at_is_one_the_token_pattern_stops_at() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        split_at = ("a" + char + "b").split() != ["a" + char + "b"]
+        assert (programmes_module._NAME_TOKEN.fullmatch(char) is None) == split_at, hex(code)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import target_groups as target_groups_module
+from pipeline.extract.phrases import DataTable, alternation
 from pipeline.extract.target_groups import extract_target_groups
 
 
@@ -87,15 +88,27 @@ def test_evidence_is_the_text_at_its_offsets(parts: list[str]) -> None:
 
 
 _LABEL_PIECES = ["Cílová skupina", "Target groups", "target group", ":", " ", "\t", "\n", "• ", "děti", ",", "x",
-                 "Cieľové skupiny projektu"]
+                 "Cieľové skupiny projektu", "CÍLOVÉ SKUPINY", "TARGET GROUPS", "target audİence", "ſkupina",
+                 "Target group of the project", "cílová populace", "\u212a", "\U0001d400", "\U0001f600", "•", "s",
+                 "\r", "\xa0"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=12))
 def test_labels_are_those_at_line_starts(pieces: list[str]) -> None:
-    """The labels found at the text's start and after line breaks are those of the line-start pattern."""
+    """The labels found at the text's start and after line breaks are those of the plain case-blind
+    alternation of the labels at line starts of the text itself."""
     text = "".join(pieces)
     data = target_groups_module.target_group_data()
-    line_start = re.compile("^" + data.label.pattern, re.MULTILINE)
+    table = DataTable.load("target_groups")
+    labels = [label for language in ("cs", "sk", "en") for label in table.table(language).phrases("labels")]
+    line_start = re.compile(
+        r"^[ \t]*(?:•[ \t]*)?" + alternation(labels) + r"[ \t]*(?P<colon>:?)[ \t]*(?P<value>[^\n]*)", re.MULTILINE
+    )
     expected = [(m.span("colon"), m.span("value")) for m in line_start.finditer(text)]
     assert [(m.span("colon"), m.span("value")) for m in target_groups_module._labels(text, data)] == expected
+
+
+def test_label_in_capitals_and_after_a_bullet() -> None:
+    text = "CÍLOVÉ SKUPINY PROJEKTU: děti\n •\ttarget groups\nměsto\nTarget groupsx: no"
+    assert groups(text, "cs") == ["děti", "město"]
