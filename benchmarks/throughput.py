@@ -373,7 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
     n = args.docs
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    _line("machine", f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load} "
+    interpreter = os.path.realpath(sys.executable)  # the build matters: see the Makefile's PYTHON
+    _line("machine", f"Python {sys.version.split()[0]} ({interpreter}), {os.cpu_count()} cores, load average {load} "
           "(wall times and the worker speed-up depend on it; per-core figures much less)")
     started = time.perf_counter()
     sources = load_sources()
