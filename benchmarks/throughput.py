@@ -373,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _benchmark(args: argparse.Namespace, workdir: Path) -> int:
     n = args.docs
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    interpreter = os.path.realpath(sys.executable)  # the build matters: see the Makefile's PYTHON
+    interpreter = os.path.realpath(sys.executable)  # its build matters as much as its version
     _line("machine", f"Python {sys.version.split()[0]} ({interpreter}), {os.cpu_count()} cores, load average {load} "
           "(wall times and the worker speed-up depend on it; per-core figures much less)")
     started = time.perf_counter()
