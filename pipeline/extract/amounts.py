@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from pipeline.extract.phrases import leftmost_matches
+from pipeline.extract.phrases import leftmost_matches, listed_ranges
 from pipeline.folding import lower_same_length
 from pipeline.lexicon import LexiconError, load_data
 from pipeline.models import AmountMention, AmountRole
@@ -365,25 +365,13 @@ def _listed_complement(members: str) -> str:
     the Basic Multilingual Plane, and every character beyond it (a pattern opening with it checks those
     itself where it matters): a listed set is one table lookup per character, where a set like ``\W``
     asks the Unicode database."""
-    return "[^" + _listed_ranges(members) + "]"
+    return "[^" + listed_ranges(members) + "]"
 
 
 def _listed(members: str) -> str:
     """The characters of the Basic Multilingual Plane the one-character regex ``members`` matches, as a
     listed set (see ``_listed_complement``)."""
-    return "[" + _listed_ranges(members) + "]"
-
-
-def _listed_ranges(members: str) -> str:
-    plane = "".join(map(chr, range(0x10000)))
-    listed = sorted({ord(char) for char in re.findall(members, plane)})
-    ranges: list[list[int]] = []
-    for code in listed:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
+    return "[" + listed_ranges(members) + "]"
 
 
 def _first_chars(tokens: Iterable[str]) -> str:

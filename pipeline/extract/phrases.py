@@ -181,6 +181,20 @@ _WORD_CHAR = re.compile(r"\w")
 _KEY_LENGTH = 2
 
 
+def listed_ranges(members: str, besides: str = "") -> str:
+    """The inside of a regex character set listing the characters of the Basic Multilingual Plane that the
+    one-character regex ``members`` matches, and those of ``besides``, as ranges ("\\u0030-\\u0039...")."""
+    plane = "".join(map(chr, range(0x10000)))
+    codes = sorted({ord(char) for char in re.findall(members, plane)} | set(map(ord, besides)))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
+
+
 def _non_word_class(besides: str = "") -> str:
     r"""A character set of the characters before a word start other than those ``besides`` (" " and "\n"
     for ``key_patterns``): the non-word characters of the Basic Multilingual Plane, and every character
@@ -192,16 +206,7 @@ def _non_word_class(besides: str = "") -> str:
     characters would need a second test for the characters beyond the plane). Characters beyond the
     plane are rare, and ``PhraseIndex.scan`` drops the word characters among them.
     """
-    plane = "".join(map(chr, range(0x10000)))
-    codes = sorted({ord(char) for char in re.findall(r"\w", plane)} | set(map(ord, besides)))
-    ranges: list[list[int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    items = (f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges)
-    return "[^" + "".join(items) + "]"
+    return "[^" + listed_ranges(r"\w", besides) + "]"
 
 
 class PhraseHit(NamedTuple):  # a tuple: made for every hit of a scan, in less time than a frozen class
