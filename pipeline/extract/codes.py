@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.phrases import LANGUAGES, DataTable, PhraseIndex, PhraseSearch, build_index, sentence_start
+from pipeline.extract.phrases import (
+    LANGUAGES, DataTable, PhraseIndex, PhraseSearch, build_index, occurrences, sentence_start,
+)
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
 
@@ -135,11 +137,7 @@ def _shape_starts(text: str) -> list[int]:
     full_stop, offset = _FULL_STOP_MARK
     starts = {mark.start() - offset for mark in full_stop.finditer(text)}
     for dash, pattern, offset in _DASH_MARKS:
-        place = text.find(dash)
-        while place >= 0:
-            if pattern.match(text, place) is not None:
-                starts.add(place - offset)
-            place = text.find(dash, place + 1)
+        starts.update(place - offset for place in occurrences(text, dash) if pattern.match(text, place) is not None)
     return sorted(starts)
 
 

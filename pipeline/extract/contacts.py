@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,9 +19,11 @@ from pipeline.extract.phrases import (
     LOWER_LETTERS,
     UPPER_LETTERS,
     DataTable,
+    Opening,
     PhraseIndex,
     alternation,
     build_index,
+    matches_at_openings,
 )
 from pipeline.folding import lower_same_length
 from pipeline.models import ContactPerson, Mention
@@ -56,31 +58,16 @@ def _at_sign_regex(at_words: list[str]) -> str:
     return r"[@\[({](?:(?<=@)|(?<=" + _OPENING_BRACKET + ")" + _after_opening_bracket(at_words) + ")"
 
 
-def _at_sign_patterns(at_words: list[str]) -> dict[str, re.Pattern[str]]:
-    """``_at_sign_regex`` as one pattern per first character, each opening with it, by that character."""
-    brackets = {bracket: re.compile(re.escape(bracket) + _after_opening_bracket(at_words)) for bracket in "[({"}
-    return {"@": re.compile("@"), **brackets}
+def _at_sign_patterns(at_words: list[str]) -> tuple[Opening, ...]:
+    """``_at_sign_regex`` as one pattern per first character, each opening with it (see ``matches_at_openings``)."""
+    brackets = tuple((bracket, re.compile(re.escape(bracket) + _after_opening_bracket(at_words)), 0) for bracket in "[({")
+    return ("@", re.compile("@"), 0), *brackets
 
 
-def _at_sign_matches(text: str, at_signs: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
-    """What ``finditer`` of the alternation of the ``at_signs`` patterns finds (``_at_sign_regex``).
-
-    At a place only the pattern opening with the character there can match, so each is tried where its
-    character stands, in text order, on from the end of the last match. ``str.find`` skips to those rare
-    characters many times faster than the engine's search does.
-    """
-    places: list[int] = []
-    for opening in at_signs:
-        place = text.find(opening)
-        while place >= 0:
-            places.append(place)
-            place = text.find(opening, place + 1)
-    places.sort()
-    end = 0
-    for place in places:
-        if place >= end and (found := at_signs[text[place]].match(text, place)) is not None:
-            end = found.end()
-            yield found
+def _at_sign_matches(text: str, at_signs: Sequence[Opening]) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of the alternation of the ``at_signs`` patterns finds (``_at_sign_regex``): at a
+    place only the pattern opening with the character there can match."""
+    return (found for _, found in matches_at_openings(text, at_signs))
 
 
 def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
@@ -99,7 +86,7 @@ def _email_regex(at_words: list[str], dot_words: list[str]) -> str:
 # stands, the look-behinds after it (``str.find`` skips to the runs many times faster than the engine's
 # search does). A match of the "ttp" pattern starts one character after its address.
 _URL_REST = r"[^\s<>\"'„“”‘’«»{}|\\^`]{1,2000}"
-_URL_OPENINGS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+_URL_OPENINGS: tuple[Opening, ...] = (
     ("ttp", re.compile(r"ttp(?<=http)(?<![\w@./-]http)[sſ]?://" + _URL_REST), 1),
     ("www.", re.compile(r"www\.(?<![\w@./-]www\.)" + _URL_REST), 0),
 )
@@ -119,7 +106,7 @@ _SENTENCE_END = re.compile(rf"[.!?](?=\s+[{UPPER_LETTERS}]|\s*$)|\n[ \t]*\n")
 @dataclass(frozen=True, slots=True)
 class ContactData:
     email: re.Pattern[str]
-    at_signs: dict[str, re.Pattern[str]]  # "@" or its bracketed spelling, by first character: where an address can be
+    at_signs: tuple[Opening, ...]  # "@" or its bracketed spelling: where an address can be
     dot_words: re.Pattern[str]
     cues: PhraseIndex
     person: re.Pattern[str]  # matched right after a cue
@@ -241,22 +228,7 @@ def _url_spans(text: str) -> Iterator[tuple[int, int]]:
     """The spans of the addresses, as ``finditer`` of the case-blind pattern finds them in ``text``: at the
     leftmost place where one starts, then on from its end."""
     lowered = lower_same_length(text)  # lower_same_length keeps the document's copy
-    places: list[tuple[int, int, re.Pattern[str]]] = []  # (address start, opening run start, pattern)
-    for opening, pattern, before in _URL_OPENINGS:
-        place = lowered.find(opening)
-        while place >= 0:
-            places.append((place - before, place, pattern))
-            place = lowered.find(opening, place + 1)
-    places.sort(key=_first)
-    end = 0
-    for start, place, pattern in places:
-        if start >= end and (found := pattern.match(lowered, place)) is not None:
-            end = found.end()
-            yield start, end
-
-
-def _first(place: tuple[int, int, re.Pattern[str]]) -> int:
-    return place[0]
+    return ((start, found.end()) for start, found in matches_at_openings(lowered, _URL_OPENINGS))
 
 
 def extract_urls(text: str) -> list[Mention]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -476,6 +477,42 @@ def leftmost_matches(patterns: Sequence[re.Pattern[str]], text: str) -> Iterator
         end = best.end()
         # a pattern's next match from ``end`` on: the one found before, unless that one started earlier
         pending = [found if found is None or found.start() >= end else found.re.search(text, end) for found in pending]
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """The offsets of ``needle`` in ``text``, ascending (overlapping ones too)."""
+    place = text.find(needle)
+    while place >= 0:
+        yield place
+        place = text.find(needle, place + 1)
+
+
+# a literal run, the pattern matched where the run stands, and how many characters before the run the
+# pattern's find starts
+Opening = tuple[str, re.Pattern[str], int]
+
+
+def matches_at_openings(text: str, openings: Sequence[Opening]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(start, match) of each pattern where its opening run stands in ``text``: by start, the leftmost first,
+    then on from the end of the last match, as ``finditer`` of the patterns' alternation finds them where no
+    two openings share a start.
+
+    ``str.find`` skips to rare runs ("@", "www.") many times faster than the engine's search does.
+    """
+    places = [(place - before, place, pattern) for run, pattern, before in openings for place in occurrences(text, run)]
+    places.sort(key=itemgetter(0))
+    end = 0
+    for start, place, pattern in places:
+        if start >= end and (found := pattern.match(text, place)) is not None:
+            end = found.end()
+            yield start, found
+
+
+def line_opening(label: str) -> str:
+    """A regex source for ``label`` at the start of a line, after blanks or a bullet ("• "): where
+    ``[ \\t]*(?:•[ \\t]*)?`` + ``label`` matches. The bullet opens one of two branches: an optional group
+    would enter the engine's repeat machinery at every line."""
+    return r"[ \t]*(?:•[ \t]*" + label + "|" + label + ")"
 
 
 # a sentence break ("[.!?](?=\s)|\n") after the longest run of characters before it: matched at the

@@ -25,6 +25,7 @@ from pipeline.extract.phrases import (
     PhraseIndex,
     PhraseSearch,
     build_index,
+    line_opening,
     lowered_condition,
     sentence_start,
 )
@@ -81,11 +82,9 @@ def _label_line(labels: list[str]) -> str:
     The labels as a trie (``lowered_condition``): where a label and its colon stand, no other label does
     (labels are whole words without a colon), so the match is the one of their alternation. Case-sensitive
     in the lower-cased text, the engine skips the trie's branches of other letters by one test each. A
-    label follows a line start, blanks or a bullet, never a word character. The bullet opens one of two
-    branches: an optional group would enter the engine's repeat machinery at every line.
+    label follows a line start, blanks or a bullet (``line_opening``), never a word character.
     """
-    label = lowered_condition(labels) + r"[ \t]*:"
-    return r"[ \t]*(?:•[ \t]*" + label + "|" + label + ")"
+    return line_opening(lowered_condition(labels) + r"[ \t]*:")
 
 
 @cache

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.phrases import LANGUAGES, DataTable, lowered_char, phrase_regex
+from pipeline.extract.phrases import LANGUAGES, DataTable, line_opening, lowered_char, phrase_regex
 from pipeline.folding import lower_same_length
 from pipeline.models import Mention
 from pipeline.spans import make_evidence
@@ -59,12 +59,11 @@ def _label_line(labels: list[str]) -> str:
 
     The alternation's phrases in its order (the longest first), each character as ``lowered_char`` writes
     it, case-sensitive: the engine skips the phrases of other letters by one test each. A label follows a
-    line start, blanks or a bullet, never a word character. The bullet opens one of two branches: an
-    optional group would enter the engine's repeat machinery at every line.
+    line start, blanks or a bullet (``line_opening``), never a word character.
     """
     ordered = sorted(labels, key=len, reverse=True)
     label = "(?:" + "|".join(phrase_regex(phrase, lowered_char) for phrase in ordered) + r")(?!\w)"
-    return r"[ \t]*(?:•[ \t]*" + label + "|" + label + ")"
+    return line_opening(label)
 
 
 def _items(text: str, start: int, end: int, rule: str) -> Iterator[Mention]:
